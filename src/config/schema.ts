@@ -1,0 +1,135 @@
+/**
+ * @module The one config schema: every default value of Screenalytics is defined here and nowhere else.
+ */
+import { z } from 'zod';
+import { DETECTORS, DEVICES, PROFILES } from '../types.ts';
+
+/** Settings that a profile fixes. */
+export const profileSchema = z.object({
+  /** Analyse every `stride`-th source frame (1 = every frame). */
+  stride: z.number().int().min(1).max(120),
+  /** Width in pixels that ffmpeg scales analysed frames to; 0 keeps the source width. Never upscales. */
+  analysis_width_px: z.number().int().min(0).max(7680),
+  /**
+   * Tiled detection pass on top of the whole-frame pass: the frame is cut into `cols` x `rows` overlapping
+   * tiles, each run through the detector at its native input size, so that small faces (about 16 px high in
+   * a 720p frame) are found. `null` turns the pass off.
+   */
+  tiles: z
+    .object({ cols: z.number().int().min(1).max(8), rows: z.number().int().min(1).max(8) })
+    .nullable(),
+  /** ONNX Runtime intra-op threads and ffmpeg `-threads`; capped by `max_cpu_threads`. */
+  cpu_threads: z.number().int().min(1).max(256),
+});
+
+/** A profile's settings. */
+export type Profile = z.infer<typeof profileSchema>;
+
+const profilesSchema = z.object({
+  low_power: profileSchema.default({ stride: 8, analysis_width_px: 480, tiles: null, cpu_threads: 1 }),
+  balanced: profileSchema.default({ stride: 4, analysis_width_px: 640, tiles: null, cpu_threads: 2 }),
+  performance: profileSchema.default({
+    stride: 2,
+    analysis_width_px: 0,
+    tiles: { cols: 4, rows: 3 },
+    cpu_threads: 4,
+  }),
+});
+
+/** The whole configuration. Field comments give units; values live only in the defaults below. */
+export const configSchema = z.object({
+  /** Root of the data directory (DESIGN.md layout). Env `SCREENALYTICS_DATA_DIR`. */
+  data_dir: z.string().min(1).default('./data'),
+  /** Folder holding the ONNX files and `manifest.json`. Env `SCREENALYTICS_MODELS_DIR`. */
+  models_dir: z.string().min(1).default(new URL('../../models', import.meta.url).pathname),
+  /** Profile used when none is named. Env `SCREENALYTICS_PROFILE`. */
+  profile: z.enum(PROFILES).default('balanced'),
+  /** Requested ONNX Runtime device. Env `SCREENALYTICS_DEVICE`. */
+  device: z.enum(DEVICES).default('auto'),
+  /** Run on CPU when an explicitly requested accelerator is unavailable, instead of failing. */
+  allow_cpu_fallback: z.boolean().default(false),
+  /** Upper bound on CPU threads for any profile; default: the machine's logical cores. Env `SCREENALYTICS_MAX_CPU_THREADS`. */
+  max_cpu_threads: z.number().int().min(1).max(256).optional(),
+  /** Named profiles. */
+  profiles: profilesSchema.default({} as never),
+  /** Face detection. */
+  detect: z
+    .object({
+      /** Detector family; each maps to a manifest entry in `models`. */
+      detector: z.enum(DETECTORS).default('ultraface'),
+      /** Minimum detector score kept as a detection (ByteTrack's low-score detections included). */
+      score_threshold: z.number().min(0).max(1).default(0.3),
+      /** IoU above which the weaker of two boxes is suppressed (NMS). */
+      nms_iou: z.number().min(0).max(1).default(0.4),
+      /** Smallest face height kept, in source-video pixels. */
+      min_face_px: z.number().min(0).default(14),
+      /** Overlap of neighbouring tiles in the tiled pass, as a fraction of a tile's size. */
+      tile_overlap: z.number().min(0).max(0.5).default(0.2),
+    })
+    .default({} as never),
+  /** Shot-cut detection on analysed frames. */
+  shots: z
+    .object({
+      /** Histogram distance (0..1, Bhattacharyya) above which two consecutive analysed frames are a cut. */
+      cut_threshold: z.number().min(0).max(1).default(0.35),
+    })
+    .default({} as never),
+  /** ByteTrack (Zhang et al., ECCV 2022). */
+  track: z
+    .object({
+      /** Detections at or above this score take part in the first association and may start tracks. */
+      high_score: z.number().min(0).max(1).default(0.6),
+      /** Minimum IoU for a match in the first (high-score) association. */
+      match_iou_high: z.number().min(0).max(1).default(0.2),
+      /** Minimum IoU for a match in the second (low-score) association. */
+      match_iou_low: z.number().min(0).max(1).default(0.4),
+      /** A track not matched for this many seconds ends. */
+      max_gap_s: z.number().min(0).default(1.0),
+      /** Consecutive matched analysed frames before a new track is confirmed. */
+      min_hits: z.number().int().min(1).default(2),
+    })
+    .default({} as never),
+  /** Face sampling, alignment and embedding. */
+  faces: z
+    .object({
+      /** At most this many face samples per track are embedded. */
+      samples_per_track: z.number().int().min(1).max(100).default(5),
+      /** Seconds of a track per sample candidate bin: one candidate crop is kept per bin. */
+      candidate_interval_s: z.number().positive().default(1.0),
+      /** Candidates whose face is shorter than this, in source-video pixels, are skipped. */
+      min_face_px: z.number().min(0).default(20),
+      /** Faces embedded per ONNX Runtime call. */
+      embed_batch: z.number().int().min(1).max(256).default(8),
+      /** JPEG quality of the aligned crops (1-100). */
+      crop_jpeg_quality: z.number().int().min(1).max(100).default(90),
+      /** WebP quality of the per-track thumbnail (1-100). */
+      thumb_webp_quality: z.number().int().min(1).max(100).default(80),
+    })
+    .default({} as never),
+  /** Agglomerative clustering of track prototypes. */
+  cluster: z
+    .object({
+      /** Average-linkage cosine distance at which merging stops (1 - similarity). */
+      distance_threshold: z.number().min(0).max(2).default(0.55),
+    })
+    .default({} as never),
+  /** Screen-time math. */
+  screentime: z
+    .object({
+      /** Intervals of one identity closer than this, in seconds, are merged. */
+      gap_tolerance_s: z.number().min(0).default(0.5),
+    })
+    .default({} as never),
+  /** Model pack: manifest entry names (or paths to `.onnx` files, with their manifest entry). */
+  models: z
+    .object({
+      ultraface: z.string().default('ultraface-rfb-320'),
+      blazeface: z.string().default('blazeface-back-256'),
+      landmarks: z.string().default('pfld-68'),
+      embedder: z.string().default('mobilefacenet-512'),
+    })
+    .default({} as never),
+});
+
+/** The validated, frozen configuration object. */
+export type Config = z.infer<typeof configSchema>;
