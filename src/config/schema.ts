@@ -51,7 +51,7 @@ export const configSchema = z.object({
   /** Upper bound on CPU threads for any profile; default: the machine's logical cores. Env `SCREENALYTICS_MAX_CPU_THREADS`. */
   max_cpu_threads: z.number().int().min(1).max(256).optional(),
   /** Named profiles. */
-  profiles: profilesSchema.default({} as never),
+  profiles: profilesSchema.prefault({}),
   /** Face detection. */
   detect: z
     .object({
@@ -66,14 +66,14 @@ export const configSchema = z.object({
       /** Overlap of neighbouring tiles in the tiled pass, as a fraction of a tile's size. */
       tile_overlap: z.number().min(0).max(0.5).default(0.2),
     })
-    .default({} as never),
+    .prefault({}),
   /** Shot-cut detection on analysed frames. */
   shots: z
     .object({
       /** Histogram distance (0..1, Bhattacharyya) above which two consecutive analysed frames are a cut. */
       cut_threshold: z.number().min(0).max(1).default(0.35),
     })
-    .default({} as never),
+    .prefault({}),
   /** ByteTrack (Zhang et al., ECCV 2022). */
   track: z
     .object({
@@ -88,7 +88,7 @@ export const configSchema = z.object({
       /** Consecutive matched analysed frames before a new track is confirmed. */
       min_hits: z.number().int().min(1).default(2),
     })
-    .default({} as never),
+    .prefault({}),
   /** Face sampling, alignment and embedding. */
   faces: z
     .object({
@@ -105,30 +105,30 @@ export const configSchema = z.object({
       /** WebP quality of the per-track thumbnail (1-100). */
       thumb_webp_quality: z.number().int().min(1).max(100).default(80),
     })
-    .default({} as never),
+    .prefault({}),
   /** Agglomerative clustering of track prototypes. */
   cluster: z
     .object({
       /** Average-linkage cosine distance at which merging stops (1 - similarity). */
       distance_threshold: z.number().min(0).max(2).default(0.55),
     })
-    .default({} as never),
+    .prefault({}),
   /** Screen-time math. */
   screentime: z
     .object({
       /** Intervals of one identity closer than this, in seconds, are merged. */
       gap_tolerance_s: z.number().min(0).default(0.5),
     })
-    .default({} as never),
+    .prefault({}),
   /** Model pack: manifest entry names (or paths to `.onnx` files, with their manifest entry). */
   models: z
     .object({
       ultraface: z.string().default('ultraface-rfb-320'),
       blazeface: z.string().default('blazeface-back-256'),
-      landmarks: z.string().default('pfld-68'),
+      landmarks: z.string().default('landmark68-gray64'),
       embedder: z.string().default('mobilefacenet-512'),
     })
-    .default({} as never),
+    .prefault({}),
 });
 
 /** The validated, frozen configuration object. */

@@ -1,0 +1,101 @@
+/**
+ * @module The `screenalytics` command line: parses arguments, loads the config, runs a command, maps errors to
+ * one line and an exit code (0 success, 2 bad input, 1 failure).
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { loadConfig, type ConfigInput } from '../config/index.ts';
+import { AppError, isUserError } from '../errors.ts';
+import { DEVICES, PROFILES, STAGES, type Stage } from '../types.ts';
+import { runCommand, type RunOptions } from './commands/run.ts';
+import { stageCommand } from './commands/stage.ts';
+
+interface CommonFlags {
+  profile?: string;
+  device?: string;
+  allowCpuFallback?: boolean;
+  dataDir?: string;
+}
+
+const EXIT_BAD_INPUT = 2;
+const EXIT_FAILURE = 1;
+
+function withCommonOptions(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('--profile <name>', 'profile: stride, detector input, threads').choices(PROFILES))
+    .addOption(new Option('--device <device>', 'ONNX Runtime device').choices(DEVICES))
+    .option('--allow-cpu-fallback', 'run on CPU when the requested device is unavailable')
+    .option('--data-dir <dir>', 'data directory (env SCREENALYTICS_DATA_DIR)');
+}
+
+function configFrom(flags: CommonFlags): ReturnType<typeof loadConfig> {
+  const overrides: ConfigInput = {
+    profile: flags.profile,
+    device: flags.device,
+    allow_cpu_fallback: flags.allowCpuFallback,
+    data_dir: flags.dataDir,
+  };
+  return loadConfig(overrides);
+}
+
+function abortOnSigint(): AbortSignal {
+  const controller = new AbortController();
+  const stop = (): void => {
+    process.stderr.write('\ninterrupted: stopping the stage\n');
+    controller.abort();
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return controller.signal;
+}
+
+const program = new Command('screenalytics')
+  .description('Per-person screen time for TV episodes')
+  .exitOverride()
+  .configureOutput({ outputError: (str, write) => write(str) });
+
+withCommonOptions(
+  program
+    .command('run')
+    .description('process a video end to end and print the screen-time table')
+    .argument('<video>', 'episode video file')
+    .option('--ep-id <id>', 'episode id, e.g. fotb-s01e11')
+    .option('--show <name>', 'show name (with --season and --episode)')
+    .option('--season <n>', 'season number', Number)
+    .option('--episode <n>', 'episode number', Number)
+    .option('--out <file>', 'also write screentime.json here')
+    .option('--json', 'print screentime.json instead of the table'),
+).action(async (video: string, flags: CommonFlags & RunOptions) => {
+  await runCommand(video, configFrom(flags), flags, abortOnSigint());
+});
+
+withCommonOptions(
+  program
+    .command('stage')
+    .description('run one stage of a registered episode (what job runners start)')
+    .addArgument(program.createArgument('<stage>', 'stage').choices(STAGES))
+    .requiredOption('--ep-id <id>', 'episode id')
+    .option('--run-id <id>', 'run id (default: the latest run)')
+    .option('--json', 'print the stage marker as JSON'),
+).action(async (stage: Stage, flags: CommonFlags & { epId: string; runId?: string; json?: boolean }) => {
+  await stageCommand(stage, configFrom(flags), flags, abortOnSigint());
+});
+
+withCommonOptions(program.command('config').description('print the effective config as JSON')).action(
+  (flags: CommonFlags) => {
+    process.stdout.write(`${JSON.stringify(configFrom(flags), null, 2)}\n`);
+  },
+);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) {
+    process.exitCode = err.exitCode === 0 ? 0 : EXIT_BAD_INPUT;
+  } else if (err instanceof AppError) {
+    process.stderr.write(`error: ${err.message}\n`);
+    process.exitCode = isUserError(err) ? EXIT_BAD_INPUT : EXIT_FAILURE;
+  } else {
+    process.stderr.write(`error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exitCode = EXIT_FAILURE;
+  }
+}

@@ -1,0 +1,15 @@
+/**
+ * @module Public face of the media layer: ffmpeg/ffprobe lookup, video probing, frame decoding, image encoding.
+ */
+export { resolveMediaTool, type MediaTool } from './ffmpeg-path.ts';
+export { probeVideo, type VideoProbe } from './probe.ts';
+export {
+  analysisSize,
+  expectedFrameCount,
+  ffmpegFrameArgs,
+  ffmpegFrameCommand,
+  type FrameDecodeOptions,
+} from './frame-args.ts';
+export { readFrames, type FrameReadOptions } from './frames.ts';
+export { passthroughArgs } from './passthrough-flag.ts';
+export { cropRgb, decodeImageFile, encodeJpeg, encodeWebp } from './images.ts';

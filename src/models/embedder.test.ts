@@ -1,0 +1,34 @@
+/**
+ * @module Runs the embedder contract for every embedder of the model pack.
+ */
+import { loadConfig } from '../config/index.ts';
+import { embedderContract } from './embedder.contract.ts';
+import { createDetector, createEmbedder, createLandmarkModel } from './factories.ts';
+import { loadManifest } from './manifest.ts';
+
+// Nested sections are passed explicitly so that their field defaults apply.
+const base = { profiles: {}, detect: {}, faces: {}, models: { landmarks: 'landmark68-gray64' } };
+const config = loadConfig(base, {});
+
+for (const entry of loadManifest(config.models_dir).models.filter((m) => m.kind === 'embedder')) {
+  embedderContract(
+    entry.name,
+    async (batch) => {
+      const cfg = loadConfig(
+        {
+          ...base,
+          faces: { embed_batch: batch },
+          models: { ...base.models, embedder: entry.name },
+        },
+        {},
+      );
+      return (await createEmbedder(cfg, { device: 'cpu', cpuThreads: 1 })).embedder;
+    },
+    async () => ({
+      detector: (
+        await createDetector(config, { family: 'ultraface', device: 'cpu', cpuThreads: 1 })
+      ).detector,
+      landmarks: (await createLandmarkModel(config, { device: 'cpu', cpuThreads: 1 })).landmarks,
+    }),
+  );
+}

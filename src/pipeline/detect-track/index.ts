@@ -1,0 +1,277 @@
+/**
+ * @module Stage `detect_track`: decode sampled frames, detect faces (whole frame and optional tiles), landmarks,
+ * shot cuts, ByteTrack tracks, and face-sample candidate crops; writes detections, tracks, metrics and shots.
+ */
+import { mkdirSync, rmSync } from 'node:fs';
+import { relative } from 'node:path';
+import { analysisSize, expectedFrameCount, readFrames } from '../../media/index.ts';
+import {
+  createDetector,
+  createLandmarkModel,
+  suppressOverlaps,
+  type FaceDetector,
+} from '../../models/index.ts';
+import { JsonlWriter, writeJsonAtomic } from '../../store/index.ts';
+import type { BBox, Detection, FaceBox, Frame, Point, RgbImage } from '../../types.ts';
+import type { StageContext, StageOutcome } from '../context.ts';
+import { alignFace, ALIGNED_SIZE_PX } from '../faces-embed/align.ts';
+import { sampleQuality, sharpness } from '../faces-embed/quality.ts';
+import { CandidateBins, type SampleCandidate } from './sample-candidates.ts';
+import { ShotCutDetector } from './shot-cuts.ts';
+import { copyTile, offsetFaces, tileRects, type TileRect } from './tiles.ts';
+import { ByteTracker, type FinishedTrack } from './tracker.ts';
+import { computeTrackMetrics } from './track-metrics.ts';
+
+/** One row of `tracks.jsonl` as detect_track writes it (faces_embed adds prototype fields). */
+export interface TrackRow {
+  /** Track id, 1-based, in order of confirmation. */
+  track_id: number;
+  /** Shot the track lies in (tracks never span a cut); index into `shots.json`. */
+  shot_idx: number;
+  /** Source-video frame index of the first detection. */
+  first_frame_idx: number;
+  /** Source-video frame index of the last detection. */
+  last_frame_idx: number;
+  /** Time of the first detection, seconds. */
+  first_ts: number;
+  /** Time of the last detection, seconds. */
+  last_ts: number;
+  /** Number of detections. */
+  n_detections: number;
+  /** Mean detector score. */
+  mean_conf: number;
+  /** Median face height in source-video pixels. */
+  median_face_px: number;
+  /** Why the track ended. */
+  end_reason: FinishedTrack['endReason'];
+  /** Face-sample candidates, one per `candidate_interval_s`, in time order. */
+  candidates: SampleCandidate[];
+}
+
+interface PendingCandidate {
+  frameIdx: number;
+  ts: number;
+  conf: number;
+  facePx: number;
+  pixels: Uint8Array;
+}
+
+const ALIGNED_BYTES = ALIGNED_SIZE_PX * ALIGNED_SIZE_PX * 3;
+
+/**
+ * Runs detect_track over the episode's video.
+ * @param ctx - stage context; uses `config.detect`, `config.track`, `config.shots`, `config.faces`, the profile
+ * @returns counts (analysed frames, detections, tracks, shots), zero_rows when no track was found
+ * @throws CancelledError when `ctx.signal` aborts; ModelError / AppError(`DEVICE_UNAVAILABLE`) from the models;
+ *   AppError when ffmpeg fails
+ */
+export async function runDetectTrack(ctx: StageContext): Promise<StageOutcome> {
+  const { config, profile, paths, source, log } = ctx;
+  const probe = source.probe;
+  const size = analysisSize(probe, profile.analysis_width_px);
+  const sx = probe.width_px / size.widthPx;
+  const sy = probe.height_px / size.heightPx;
+  const modelOpts = {
+    device: ctx.device.requested,
+    allowCpuFallback: ctx.device.allowCpuFallback,
+    cpuThreads: profile.cpu_threads,
+  };
+  const { detector, execution } = await createDetector(config, modelOpts);
+  const { landmarks } = await createLandmarkModel(config, modelOpts);
+  const tiles = profile.tiles
+    ? tileRects(size.widthPx, size.heightPx, profile.tiles.cols, profile.tiles.rows, config.detect.tile_overlap)
+    : [];
+  const params = {
+    detector: detector.name,
+    stride: profile.stride,
+    analysis_px: [size.widthPx, size.heightPx],
+    tiles: profile.tiles,
+    detect: config.detect,
+    track: config.track,
+    shots: config.shots,
+    candidate_interval_s: config.faces.candidate_interval_s,
+  };
+  log.info('detect_track.started', { ...params, providers: execution.providers, cpu_threads: profile.cpu_threads });
+  for (const w of execution.warnings) log.warn(w);
+
+  rmSync(paths.cropsDir, { recursive: true, force: true });
+  mkdirSync(paths.cropsDir, { recursive: true });
+  const framesTotal = expectedFrameCount(probe, profile.stride);
+  const tracker = new ByteTracker({
+    highScore: config.track.high_score,
+    matchIouHigh: config.track.match_iou_high,
+    matchIouLow: config.track.match_iou_low,
+    maxGapS: config.track.max_gap_s,
+    minHits: config.track.min_hits,
+  });
+  const cuts = new ShotCutDetector({ cutThreshold: config.shots.cut_threshold });
+  const bins = new CandidateBins(config.faces.candidate_interval_s, config.faces.crop_jpeg_quality, (t, f) => {
+    const abs = paths.crop(t, f);
+    return { abs, rel: relative(paths.dir, abs) };
+  });
+  const detections: Detection[] = [];
+  const trackRows: TrackRow[] = [];
+  const pending = new Map<number, PendingCandidate>();
+  const tileImage: RgbImage = { data: new Uint8Array(size.widthPx * size.heightPx * 3), widthPx: 0, heightPx: 0 };
+  let framesDone = 0;
+
+  const finishTracks = async (finished: FinishedTrack[]): Promise<void> => {
+    for (const t of finished) {
+      const dets = t.detIndices.map((i) => detections[i]!);
+      const heights = dets.map((d) => d.bbox_xyxy[3] - d.bbox_xyxy[1]).sort((a, b) => a - b);
+      trackRows.push({
+        track_id: t.trackId,
+        shot_idx: -1,
+        first_frame_idx: t.frameIdxs[0]!,
+        last_frame_idx: t.frameIdxs[t.frameIdxs.length - 1]!,
+        first_ts: t.firstTs,
+        last_ts: t.lastTs,
+        n_detections: dets.length,
+        mean_conf: round(dets.reduce((s, d) => s + d.conf, 0) / dets.length, 4),
+        median_face_px: round(heights[Math.floor(heights.length / 2)]!, 1),
+        end_reason: t.endReason,
+        candidates: await bins.finishTrack(t.trackId),
+      });
+    }
+  };
+
+  for await (const frame of readFrames(source.video_path, {
+    probe,
+    stride: profile.stride,
+    widthPx: profile.analysis_width_px,
+    threads: profile.cpu_threads,
+    signal: ctx.signal,
+  })) {
+    if (cuts.push(frame) && framesDone > 0) tracker.endAll('shot_cut');
+    const faces = await detectFaces(detector, frame, tiles, tileImage, config.detect, sy);
+    const points = await fillLandmarks(faces, frame, landmarks);
+    const firstIndex = detections.length;
+    faces.forEach((f, k) => {
+      const lm = points[k]!;
+      detections.push({
+        frame_idx: frame.frameIdx,
+        ts: frame.ts,
+        bbox_xyxy: scaleBox(f.bbox, sx, sy),
+        conf: round(f.score, 4),
+        landmarks: lm.map(([x, y]) => [round(x * sx, 1), round(y * sy, 1)] as Point),
+        track_id: null,
+      });
+      const pixels = new Uint8Array(ALIGNED_BYTES);
+      alignFace(frame, lm, pixels);
+      pending.set(firstIndex + k, {
+        frameIdx: frame.frameIdx,
+        ts: frame.ts,
+        conf: f.score,
+        facePx: (f.bbox[3] - f.bbox[1]) * sy,
+        pixels,
+      });
+    });
+    const bound = tracker.update(
+      frame,
+      faces.map((f, k) => ({ bbox: f.bbox, score: f.score, index: firstIndex + k })),
+    );
+    for (const { index, trackId } of bound) {
+      const det = detections[index]!;
+      det.track_id = trackId;
+      const c = pending.get(index);
+      if (!c) continue;
+      pending.delete(index);
+      const sharp = sharpness(c.pixels, ALIGNED_SIZE_PX, ALIGNED_SIZE_PX);
+      await bins.offer(
+        trackId,
+        {
+          frame_idx: c.frameIdx,
+          ts: c.ts,
+          conf: round(c.conf, 4),
+          face_px: round(c.facePx, 1),
+          sharpness: round(sharp, 2),
+          quality: round(sampleQuality({ detScore: c.conf, faceHeightPx: c.facePx, sharpness: sharp }), 4),
+        },
+        c.pixels,
+      );
+    }
+    dropStale(pending, frame.frameIdx - profile.stride * config.track.min_hits);
+    await finishTracks(tracker.drainEnded());
+    framesDone++;
+    ctx.onProgress({ framesDone, framesTotal });
+  }
+  tracker.endAll('end');
+  await finishTracks(tracker.drainEnded());
+  await bins.drain();
+  await Promise.all([detector.release(), landmarks.release()]);
+
+  const shots = cuts.shots();
+  trackRows.sort((a, b) => a.track_id - b.track_id);
+  for (const row of trackRows) {
+    row.shot_idx = shots.findLast((s) => s.start_frame_idx <= row.first_frame_idx)?.shot_idx ?? 0;
+  }
+  writeRows(paths.detections, detections);
+  writeRows(paths.tracks, trackRows);
+  writeJsonAtomic(paths.shots, { schema_version: 1, stride: profile.stride, shots });
+  const metrics = computeTrackMetrics(trackRows, probe.duration_s);
+  writeJsonAtomic(paths.trackMetrics, { schema_version: 1, ...metrics });
+  log.info('detect_track.finished', { frames: framesDone, detections: detections.length, ...metrics });
+  return {
+    counts: { frames: framesDone, detections: detections.length, tracks: trackRows.length, shots: shots.length },
+    zeroRows: trackRows.length === 0,
+    device: { requested: execution.requested, effective_providers: execution.providers },
+    params,
+  };
+}
+
+async function detectFaces(
+  detector: FaceDetector,
+  frame: Frame,
+  tiles: TileRect[],
+  tileImage: RgbImage,
+  opts: StageContext['config']['detect'],
+  sy: number,
+): Promise<FaceBox[]> {
+  const detectOpts = { scoreThreshold: opts.score_threshold, nmsIou: opts.nms_iou };
+  let faces = await detector.detect(frame, detectOpts);
+  if (tiles.length > 0) {
+    const all = [...faces];
+    for (const rect of tiles) {
+      all.push(...offsetFaces(await detector.detect(copyTile(frame, rect, tileImage), detectOpts), rect));
+    }
+    faces = suppressOverlaps(all, opts.nms_iou);
+  }
+  return faces.filter((f) => (f.bbox[3] - f.bbox[1]) * sy >= opts.min_face_px);
+}
+
+async function fillLandmarks(
+  faces: FaceBox[],
+  frame: Frame,
+  model: { predict5(image: RgbImage, boxes: BBox[]): Promise<Point[][]> },
+): Promise<Point[][]> {
+  const missing = faces.filter((f) => !f.landmarks || f.landmarks.length !== 5);
+  const predicted = missing.length > 0 ? await model.predict5(frame, missing.map((f) => f.bbox)) : [];
+  let next = 0;
+  return faces.map((f) => (f.landmarks && f.landmarks.length === 5 ? f.landmarks : predicted[next++]!));
+}
+
+function dropStale(pending: Map<number, PendingCandidate>, beforeFrameIdx: number): void {
+  for (const [index, c] of pending) {
+    if (c.frameIdx < beforeFrameIdx) pending.delete(index);
+  }
+}
+
+function writeRows<T>(path: string, rows: T[]): void {
+  const writer = JsonlWriter.open<T>(path);
+  try {
+    for (const row of rows) writer.write(row);
+    writer.commit();
+  } catch (err) {
+    writer.abort();
+    throw err;
+  }
+}
+
+function scaleBox(b: BBox, sx: number, sy: number): BBox {
+  return [round(b[0] * sx, 1), round(b[1] * sy, 1), round(b[2] * sx, 1), round(b[3] * sy, 1)];
+}
+
+function round(v: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(v * f) / f;
+}

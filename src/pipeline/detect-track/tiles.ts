@@ -1,0 +1,76 @@
+/**
+ * @module Tiled detection pass: overlapping tiles of a frame, so that faces too small for the detector's input at
+ * whole-frame scale are seen at native resolution.
+ */
+import type { FaceBox, RgbImage } from '../../types.ts';
+
+/** A tile: its top-left corner and size in frame pixels. */
+export interface TileRect {
+  /** Left edge, pixels. */
+  x: number;
+  /** Top edge, pixels. */
+  y: number;
+  /** Width, pixels. */
+  widthPx: number;
+  /** Height, pixels. */
+  heightPx: number;
+}
+
+/**
+ * Cuts a frame into `cols` x `rows` tiles that overlap their neighbours by `overlap` of a tile's size.
+ * @param widthPx - frame width in pixels
+ * @param heightPx - frame height in pixels
+ * @param cols - tiles across
+ * @param rows - tiles down
+ * @param overlap - fraction of a tile shared with each neighbour, in [0, 0.5] (`config.detect.tile_overlap`)
+ * @returns the tiles, row by row; they cover the whole frame
+ */
+export function tileRects(
+  widthPx: number,
+  heightPx: number,
+  cols: number,
+  rows: number,
+  overlap: number,
+): TileRect[] {
+  const tileW = Math.min(widthPx, Math.ceil(widthPx / (cols - (cols - 1) * overlap)));
+  const tileH = Math.min(heightPx, Math.ceil(heightPx / (rows - (rows - 1) * overlap)));
+  const starts = (n: number, tile: number, full: number): number[] =>
+    Array.from({ length: n }, (_, i) => (n === 1 ? 0 : Math.round((i * (full - tile)) / (n - 1))));
+  const rects: TileRect[] = [];
+  for (const y of starts(rows, tileH, heightPx)) {
+    for (const x of starts(cols, tileW, widthPx)) rects.push({ x, y, widthPx: tileW, heightPx: tileH });
+  }
+  return rects;
+}
+
+/**
+ * Copies a tile of a frame into a caller-owned image of the tile's size (no allocation).
+ * @param frame - RGB24 frame
+ * @param rect - tile inside the frame
+ * @param out - image whose `data` holds at least `rect.widthPx * rect.heightPx * 3` bytes
+ * @returns `out`, with its width and height set to the tile's
+ */
+export function copyTile(frame: RgbImage, rect: TileRect, out: RgbImage): RgbImage {
+  const rowBytes = rect.widthPx * 3;
+  for (let r = 0; r < rect.heightPx; r++) {
+    const src = ((rect.y + r) * frame.widthPx + rect.x) * 3;
+    out.data.set(frame.data.subarray(src, src + rowBytes), r * rowBytes);
+  }
+  out.widthPx = rect.widthPx;
+  out.heightPx = rect.heightPx;
+  return out;
+}
+
+/**
+ * Moves boxes found in a tile into frame coordinates.
+ * @param faces - boxes in tile pixels
+ * @param rect - the tile
+ * @returns new boxes in frame pixels (landmarks moved too)
+ */
+export function offsetFaces(faces: FaceBox[], rect: TileRect): FaceBox[] {
+  return faces.map((f) => ({
+    score: f.score,
+    bbox: [f.bbox[0] + rect.x, f.bbox[1] + rect.y, f.bbox[2] + rect.x, f.bbox[3] + rect.y],
+    landmarks: f.landmarks?.map(([x, y]) => [x + rect.x, y + rect.y]),
+  }));
+}

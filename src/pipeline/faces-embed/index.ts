@@ -1,0 +1,142 @@
+/**
+ * @module Stage `faces_embed`: choose up to K face samples per track from detect_track's candidate crops, embed
+ * them in batches, write `faces.jsonl` + `embeddings.f32`, a WebP thumbnail per track, and track prototypes.
+ */
+import { join } from 'node:path';
+import { decodeImageFile, encodeWebp } from '../../media/index.ts';
+import { createEmbedder, type Embedder } from '../../models/index.ts';
+import { EmbeddingsWriter, JsonlWriter, readJsonl, writeFileAtomic } from '../../store/index.ts';
+import type { StageContext, StageOutcome } from '../context.ts';
+import type { SampleCandidate } from '../detect-track/sample-candidates.ts';
+import type { TrackRow } from '../detect-track/index.ts';
+import { meanPrototype } from './prototype.ts';
+import { selectSamples } from './quality.ts';
+
+/** Why a candidate was not embedded. */
+export type SkipReason = 'too_small' | 'not_selected';
+
+/** One row of `faces.jsonl`. */
+export interface FaceRow extends SampleCandidate {
+  /** Track the sample belongs to. */
+  track_id: number;
+  /** Row of `embeddings.f32` holding its embedding, or null when skipped. */
+  embedding_row: number | null;
+  /** Why it was skipped, or null when embedded. */
+  skip: SkipReason | null;
+}
+
+/** A track row after faces_embed: detect_track's fields plus its prototype. */
+export interface EmbeddedTrackRow extends TrackRow {
+  /** Number of embedded face samples. */
+  faces: number;
+  /** Normalised mean of the track's embeddings (length = embedder dim), or null without samples. */
+  prototype: number[] | null;
+  /** Mean cosine distance of the samples to the prototype (0 = identical), or null. */
+  spread: number | null;
+}
+
+/**
+ * Runs faces_embed over the run's tracks.
+ * @param ctx - stage context; uses `config.faces`, the embedder of `config.models.embedder`
+ * @returns counts (tracks, candidates, faces, skipped), zero_rows when no face was embedded
+ * @throws NotFoundError when `tracks.jsonl` is missing (run detect_track first); ModelError; CancelledError
+ */
+export async function runFacesEmbed(ctx: StageContext): Promise<StageOutcome> {
+  const { config, paths, log, profile } = ctx;
+  const tracks = readJsonl<TrackRow>(paths.tracks);
+  const { embedder, execution } = await createEmbedder(config, {
+    device: ctx.device.requested,
+    allowCpuFallback: ctx.device.allowCpuFallback,
+    cpuThreads: profile.cpu_threads,
+  });
+  const params = {
+    embedder: embedder.name,
+    samples_per_track: config.faces.samples_per_track,
+    min_face_px: config.faces.min_face_px,
+    batch: embedder.batchSize,
+  };
+  log.info('faces_embed.started', { ...params, tracks: tracks.length, providers: execution.providers });
+
+  const faces: FaceRow[] = [];
+  for (const t of tracks) {
+    const eligible = t.candidates.filter((c) => c.face_px >= config.faces.min_face_px);
+    const chosen = new Set(selectSamples(eligible, config.faces.samples_per_track).map((i) => eligible[i]!));
+    for (const c of t.candidates) {
+      const skip: SkipReason | null =
+        c.face_px < config.faces.min_face_px ? 'too_small' : chosen.has(c) ? null : 'not_selected';
+      faces.push({ ...c, track_id: t.track_id, embedding_row: null, skip });
+    }
+  }
+  const selected = faces.filter((f) => f.skip === null);
+  selected.forEach((f, i) => (f.embedding_row = i));
+
+  const embeddings = await embedAll(ctx, embedder, selected);
+  await embedder.release();
+
+  const facesWriter = JsonlWriter.open<FaceRow>(paths.faces);
+  const embWriter = EmbeddingsWriter.open(paths.embeddings, embedder.dim);
+  try {
+    for (const f of faces) facesWriter.write(f);
+    embWriter.write(embeddings);
+    facesWriter.commit();
+    embWriter.commit();
+  } catch (err) {
+    facesWriter.abort();
+    embWriter.abort();
+    throw err;
+  }
+
+  const rows: EmbeddedTrackRow[] = [];
+  for (const t of tracks) {
+    const own = selected.filter((f) => f.track_id === t.track_id);
+    const proto = meanPrototype(embeddings, embedder.dim, own.map((f) => f.embedding_row!));
+    rows.push({ ...t, faces: own.length, prototype: proto?.prototype ?? null, spread: proto?.spread ?? null });
+    await writeThumb(ctx, t);
+  }
+  const tracksWriter = JsonlWriter.open<EmbeddedTrackRow>(paths.tracks);
+  for (const r of rows) tracksWriter.write(r);
+  tracksWriter.commit();
+
+  const counts = {
+    tracks: tracks.length,
+    candidates: faces.length,
+    faces: selected.length,
+    skipped: faces.length - selected.length,
+  };
+  log.info('faces_embed.finished', counts);
+  return {
+    counts,
+    zeroRows: selected.length === 0,
+    device: { requested: execution.requested, effective_providers: execution.providers },
+    params,
+  };
+}
+
+async function embedAll(ctx: StageContext, embedder: Embedder, selected: FaceRow[]): Promise<Float32Array> {
+  const out = new Float32Array(selected.length * embedder.dim);
+  const load = (start: number): Promise<Uint8Array[]> =>
+    Promise.all(
+      selected
+        .slice(start, start + embedder.batchSize)
+        .map(async (f) => (await decodeImageFile(join(ctx.paths.dir, f.crop))).data),
+    );
+  let next = selected.length > 0 ? load(0) : null;
+  for (let start = 0; start < selected.length; start += embedder.batchSize) {
+    ctx.signal.throwIfAborted();
+    const crops = await next!;
+    next = start + embedder.batchSize < selected.length ? load(start + embedder.batchSize) : null;
+    out.set(await embedder.embed(crops), start * embedder.dim);
+    ctx.onProgress({ framesDone: start + crops.length, framesTotal: selected.length });
+  }
+  return out;
+}
+
+async function writeThumb(ctx: StageContext, track: TrackRow): Promise<void> {
+  const best = track.candidates.reduce<SampleCandidate | null>(
+    (b, c) => (b === null || c.quality > b.quality ? c : b),
+    null,
+  );
+  if (!best) return;
+  const img = await decodeImageFile(join(ctx.paths.dir, best.crop));
+  writeFileAtomic(ctx.paths.thumb(track.track_id), await encodeWebp(img, ctx.config.faces.thumb_webp_quality));
+}

@@ -1,0 +1,8 @@
+/**
+ * @module Public face of the pipeline: episode registration, the stage registry and the stage runner.
+ */
+export type { StageContext, StageLogger, StageOutcome, StageProgress } from './context.ts';
+export { registerEpisode, resolveEpisodeId, type EpisodeNaming } from './episode.ts';
+export { HEARTBEAT_INTERVAL_S, runStage, type RunStageInput } from './run-stage.ts';
+export { STAGE_SPECS, type StageSpec } from './stages.ts';
+export type { ScreentimeFile, ScreentimeRow } from './screentime/index.ts';

@@ -1,0 +1,40 @@
+/**
+ * @module The stage registry: each stage's function, its upstream stage and the outputs it owns.
+ */
+import type { RunPaths } from '../store/index.ts';
+import type { Stage } from '../types.ts';
+import { runCluster } from './cluster/index.ts';
+import type { StageContext, StageOutcome } from './context.ts';
+import { runDetectTrack } from './detect-track/index.ts';
+import { runFacesEmbed } from './faces-embed/index.ts';
+import { runScreentime } from './screentime/index.ts';
+
+/** What the runner needs to know of a stage. */
+export interface StageSpec {
+  /** The stage function. */
+  run: (ctx: StageContext) => Promise<StageOutcome>;
+  /** The stage whose successful marker must exist first, or null. */
+  upstream: Stage | null;
+  /** Artifacts the stage writes (files and folders); removed when the stage fails. */
+  outputs: (paths: RunPaths) => string[];
+}
+
+/** Every stage, in pipeline order; the compiler rejects a stage without a spec. */
+export const STAGE_SPECS = {
+  detect_track: {
+    run: runDetectTrack,
+    upstream: null,
+    outputs: (p) => [p.detections, p.tracks, p.trackMetrics, p.shots, p.cropsDir],
+  },
+  faces_embed: {
+    run: runFacesEmbed,
+    upstream: 'detect_track',
+    outputs: (p) => [p.faces, p.embeddings, p.thumbsDir],
+  },
+  cluster: { run: runCluster, upstream: 'faces_embed', outputs: (p) => [p.identities] },
+  screentime: {
+    run: runScreentime,
+    upstream: 'cluster',
+    outputs: (p) => [p.screentime, p.screentimeCsv, p.timelineCsv],
+  },
+} satisfies Record<Stage, StageSpec>;

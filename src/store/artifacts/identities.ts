@@ -1,0 +1,57 @@
+/**
+ * @module `identities.json`: the clustering output of a run (immutable; reviewer edits live in the database).
+ */
+import { z } from 'zod';
+import { readJsonArtifact, schemaVersionField, writeJsonArtifact } from './json-artifact.ts';
+
+/** One identity: a cluster of tracks believed to be one person within the episode. */
+export const identitySchema = z.object({
+  /** `id_0001`, ... numbered by number of face samples, largest first. */
+  identity_id: z.string().regex(/^id_\d{4,}$/),
+  /** Track ids of the identity, ascending. */
+  track_ids: z.array(z.number().int().positive()),
+  /** Embedded face samples over its tracks. */
+  faces: z.number().int().min(0),
+  /** Representative thumbnail, relative to the run folder (`thumbs/{track_id}.webp`). */
+  thumb: z.string(),
+  /** Mean cosine similarity of its track prototypes to their normalised centroid (1 = tight). */
+  cohesion: z.number(),
+});
+
+/** `runs/{run_id}/identities.json`. */
+export const identitiesFileSchema = z.object({
+  schema_version: schemaVersionField,
+  /** Episode id. */
+  ep_id: z.string(),
+  /** Run id. */
+  run_id: z.string(),
+  /** Average-linkage cosine distance threshold used. */
+  distance_threshold: z.number(),
+  /** Identities, largest first. */
+  identities: z.array(identitySchema),
+  /** Tracks without an embedded face sample (too small), left out of clustering. */
+  unclustered_track_ids: z.array(z.number().int().positive()),
+});
+
+/** One identity. */
+export type Identity = z.infer<typeof identitySchema>;
+
+/** Contents of `identities.json`. */
+export type IdentitiesFile = z.infer<typeof identitiesFileSchema>;
+
+/**
+ * @param path - `runPaths(...).identities`
+ * @returns the identities, or null when cluster has not run
+ * @throws AppError (`INTERNAL`) on a bad file or `schema_version`
+ */
+export function readIdentities(path: string): IdentitiesFile | null {
+  return readJsonArtifact(path, identitiesFileSchema);
+}
+
+/**
+ * Writes `identities.json` atomically.
+ * @throws AppError (`INTERNAL`) when `file` does not match the schema
+ */
+export function writeIdentities(path: string, file: IdentitiesFile): void {
+  writeJsonArtifact(path, identitiesFileSchema, file);
+}

@@ -1,0 +1,114 @@
+/**
+ * @module Public face of the store layer: data-dir layout, ids, atomic writes, artifacts and the SQLite database.
+ */
+export {
+  episodeIdFromVideo,
+  makeEpisodeId,
+  newRunId,
+  parseEpisodeId,
+  parseRunId,
+  slugify,
+  splitEpisodeId,
+} from './ids.ts';
+export {
+  dbPath,
+  episodeDir,
+  lockFile,
+  runDir,
+  runPaths,
+  runsDir,
+  runtimeJson,
+  sourceJson,
+  type RunPaths,
+} from './paths.ts';
+export {
+  AtomicFileWriter,
+  tmpPathFor,
+  writeFileAtomic,
+  writeJsonAtomic,
+  type AtomicWriteOptions,
+} from './atomic.ts';
+export { SCHEMA_VERSION, readJsonArtifact, writeJsonArtifact } from './artifacts/json-artifact.ts';
+export {
+  readSource,
+  sourceProbeSchema,
+  sourceSchema,
+  writeSource,
+  type SourceJson,
+  type SourceProbe,
+} from './artifacts/source.ts';
+export {
+  MARKER_STATUSES,
+  finishMarker,
+  hashParams,
+  markerSchema,
+  newMarker,
+  readMarker,
+  writeMarker,
+  type Marker,
+  type MarkerEnd,
+  type MarkerStart,
+  type MarkerStatus,
+} from './artifacts/marker.ts';
+export {
+  ProgressWriter,
+  progressSchema,
+  readProgress,
+  type Progress,
+  type ProgressUpdate,
+} from './artifacts/progress.ts';
+export { JsonlWriter, readJsonl, streamJsonl } from './artifacts/jsonl.ts';
+export {
+  EXECUTION_MODES,
+  activeJobSchema,
+  readRuntime,
+  runtimeSchema,
+  writeRuntime,
+  type ActiveJob,
+  type ExecutionMode,
+  type Runtime,
+} from './artifacts/runtime.ts';
+export {
+  EmbeddingsWriter,
+  readEmbeddings,
+  writeEmbeddings,
+  type Embeddings,
+} from './artifacts/embeddings.ts';
+export {
+  LOG_LEVELS,
+  StageLog,
+  logLineSchema,
+  readStageLog,
+  type LogFields,
+  type LogLevel,
+  type LogLine,
+  type StageLogOptions,
+} from './artifacts/logs.ts';
+export { openDatabase, type Db, type OpenDatabaseOptions } from './db/open.ts';
+export { MIGRATIONS_DIR, migrate } from './db/migrate.ts';
+export {
+  deleteEpisode,
+  getEpisode,
+  listEpisodes,
+  upsertEpisode,
+  type Episode,
+  type EpisodeInput,
+} from './db/episodes.repo.ts';
+export {
+  RUN_STATUSES,
+  createRun,
+  latestRun,
+  listRuns,
+  setRunStatus,
+  type Run,
+  type RunInput,
+  type RunStatus,
+} from './db/runs.repo.ts';
+export {
+  identitiesFileSchema,
+  identitySchema,
+  readIdentities,
+  writeIdentities,
+  type IdentitiesFile,
+  type Identity,
+} from './artifacts/identities.ts';
