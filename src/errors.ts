@@ -75,5 +75,8 @@ export class ModelError extends AppError {
 
 /** True for errors caused by the user's input (CLI exit code 2, HTTP 4xx). */
 export function isUserError(err: unknown): boolean {
-  return err instanceof AppError && (err.status < 500 || err.code === 'DEVICE_UNAVAILABLE' || err.code === 'MODEL_INVALID');
+  return (
+    err instanceof AppError &&
+    (err.status < 500 || err.code === 'DEVICE_UNAVAILABLE' || err.code === 'MODEL_INVALID')
+  );
 }

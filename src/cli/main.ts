@@ -21,7 +21,9 @@ const EXIT_FAILURE = 1;
 
 function withCommonOptions(cmd: Command): Command {
   return cmd
-    .addOption(new Option('--profile <name>', 'profile: stride, detector input, threads').choices(PROFILES))
+    .addOption(
+      new Option('--profile <name>', 'profile: stride, detector input, threads').choices(PROFILES),
+    )
     .addOption(new Option('--device <device>', 'ONNX Runtime device').choices(DEVICES))
     .option('--allow-cpu-fallback', 'run on CPU when the requested device is unavailable')
     .option('--data-dir <dir>', 'data directory (env SCREENALYTICS_DATA_DIR)');
@@ -76,15 +78,17 @@ withCommonOptions(
     .requiredOption('--ep-id <id>', 'episode id')
     .option('--run-id <id>', 'run id (default: the latest run)')
     .option('--json', 'print the stage marker as JSON'),
-).action(async (stage: Stage, flags: CommonFlags & { epId: string; runId?: string; json?: boolean }) => {
-  await stageCommand(stage, configFrom(flags), flags, abortOnSigint());
-});
-
-withCommonOptions(program.command('config').description('print the effective config as JSON')).action(
-  (flags: CommonFlags) => {
-    process.stdout.write(`${JSON.stringify(configFrom(flags), null, 2)}\n`);
+).action(
+  async (stage: Stage, flags: CommonFlags & { epId: string; runId?: string; json?: boolean }) => {
+    await stageCommand(stage, configFrom(flags), flags, abortOnSigint());
   },
 );
+
+withCommonOptions(
+  program.command('config').description('print the effective config as JSON'),
+).action((flags: CommonFlags) => {
+  process.stdout.write(`${JSON.stringify(configFrom(flags), null, 2)}\n`);
+});
 
 try {
   await program.parseAsync(process.argv);
@@ -95,7 +99,9 @@ try {
     process.stderr.write(`error: ${err.message}\n`);
     process.exitCode = isUserError(err) ? EXIT_BAD_INPUT : EXIT_FAILURE;
   } else {
-    process.stderr.write(`error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.stderr.write(
+      `error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
     process.exitCode = EXIT_FAILURE;
   }
 }

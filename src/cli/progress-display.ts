@@ -32,7 +32,9 @@ const PLAIN_INTERVAL_MS = 5000;
  * Picks the display for the stream: bars when `stream.isTTY`, else one plain line every few seconds.
  * @param stream - where to draw (default: `process.stderr`, so stdout stays clean for the table or JSON)
  */
-export function createProgressDisplay(stream: NodeJS.WriteStream = process.stderr): ProgressDisplay {
+export function createProgressDisplay(
+  stream: NodeJS.WriteStream = process.stderr,
+): ProgressDisplay {
   return stream.isTTY ? barDisplay(stream) : plainDisplay(stream);
 }
 
@@ -77,7 +79,9 @@ function plainDisplay(stream: NodeJS.WriteStream): ProgressDisplay {
   return {
     update(r) {
       const now = Date.now();
-      if (now - lastAtMs < PLAIN_INTERVAL_MS) return;
+      if (now - lastAtMs < PLAIN_INTERVAL_MS) {
+        return;
+      }
       lastAtMs = now;
       const pct = r.framesTotal > 0 ? ((100 * r.framesDone) / r.framesTotal).toFixed(1) : '?';
       const eta = r.etaS === null ? '-' : `${Math.round(r.etaS)}s`;

@@ -47,7 +47,10 @@ export function buildStageInput(
  * @returns the finished markers
  * @throws whatever a stage throws; later stages do not run
  */
-export async function runStagesWithDisplay(stages: Stage[], input: RunStageInput): Promise<Marker[]> {
+export async function runStagesWithDisplay(
+  stages: Stage[],
+  input: RunStageInput,
+): Promise<Marker[]> {
   const display = createProgressDisplay();
   const markers: Marker[] = [];
   for (const stage of stages) {
@@ -63,7 +66,10 @@ export async function runStagesWithDisplay(stages: Stage[], input: RunStageInput
     const counts = Object.entries(marker.counts)
       .map(([k, v]) => `${v} ${k}`)
       .join(', ');
-    display.finish(stage, `${marker.zero_rows ? 'done, nothing found' : 'done'} in ${marker.elapsed_s?.toFixed(1)} s (${counts})`);
+    display.finish(
+      stage,
+      `${marker.zero_rows ? 'done, nothing found' : 'done'} in ${marker.elapsed_s?.toFixed(1)} s (${counts})`,
+    );
     markers.push(marker);
   }
   return markers;

@@ -27,7 +27,9 @@ function isObject(v: unknown): v is Record<string, unknown> {
 function deepMerge(a: ConfigInput, b: ConfigInput): ConfigInput {
   const out: ConfigInput = { ...a };
   for (const [k, v] of Object.entries(b)) {
-    if (v === undefined) continue;
+    if (v === undefined) {
+      continue;
+    }
     const prev = out[k];
     out[k] = isObject(prev) && isObject(v) ? deepMerge(prev, v) : v;
   }
@@ -36,7 +38,9 @@ function deepMerge(a: ConfigInput, b: ConfigInput): ConfigInput {
 
 function deepFreeze<T>(obj: T): T {
   if (isObject(obj)) {
-    for (const v of Object.values(obj)) deepFreeze(v);
+    for (const v of Object.values(obj)) {
+      deepFreeze(v);
+    }
     Object.freeze(obj);
   }
   return obj;
@@ -50,26 +54,36 @@ function deepFreeze<T>(obj: T): T {
  * @returns the frozen Config
  * @throws InputError (`INPUT_INVALID`) naming the bad field when a value is invalid or the file unreadable
  */
-export function loadConfig(overrides: ConfigInput = {}, env: NodeJS.ProcessEnv = process.env): Config {
+export function loadConfig(
+  overrides: ConfigInput = {},
+  env: NodeJS.ProcessEnv = process.env,
+): Config {
   let merged: ConfigInput = {};
   const file = env.SCREENALYTICS_CONFIG;
   if (file) {
     try {
       merged = deepMerge(merged, JSON.parse(readFileSync(file, 'utf8')) as ConfigInput);
     } catch (cause) {
-      throw new InputError(`Cannot read config file ${file} (SCREENALYTICS_CONFIG): ${String(cause)}`, { cause });
+      throw new InputError(
+        `Cannot read config file ${file} (SCREENALYTICS_CONFIG): ${String(cause)}`,
+        { cause },
+      );
     }
   }
   for (const [key, toInput] of Object.entries(ENV_KEYS)) {
     const value = env[key];
-    if (value !== undefined && value !== '') merged = deepMerge(merged, toInput(value));
+    if (value !== undefined && value !== '') {
+      merged = deepMerge(merged, toInput(value));
+    }
   }
   merged = deepMerge(merged, overrides);
   const parsed = configSchema.safeParse(merged);
   if (!parsed.success) {
     const first = parsed.error.issues[0];
     const path = first?.path.join('.') || '(root)';
-    throw new InputError(`Invalid config value for ${path}: ${first?.message ?? z.prettifyError(parsed.error)}`);
+    throw new InputError(
+      `Invalid config value for ${path}: ${first?.message ?? z.prettifyError(parsed.error)}`,
+    );
   }
   return deepFreeze(parsed.data);
 }
@@ -80,7 +94,10 @@ export function loadConfig(overrides: ConfigInput = {}, env: NodeJS.ProcessEnv =
  * @param config - loaded config
  * @param name - profile name (default: `config.profile`)
  */
-export function resolveProfile(config: Config, name: ProfileName = config.profile): Profile & { name: ProfileName } {
+export function resolveProfile(
+  config: Config,
+  name: ProfileName = config.profile,
+): Profile & { name: ProfileName } {
   const profile = config.profiles[name];
   const cap = config.max_cpu_threads ?? availableParallelism();
   return { ...profile, cpu_threads: Math.min(profile.cpu_threads, cap), name };

@@ -26,8 +26,18 @@ export const profileSchema = z.object({
 export type Profile = z.infer<typeof profileSchema>;
 
 const profilesSchema = z.object({
-  low_power: profileSchema.default({ stride: 8, analysis_width_px: 480, tiles: null, cpu_threads: 1 }),
-  balanced: profileSchema.default({ stride: 4, analysis_width_px: 640, tiles: null, cpu_threads: 2 }),
+  low_power: profileSchema.default({
+    stride: 8,
+    analysis_width_px: 480,
+    tiles: null,
+    cpu_threads: 1,
+  }),
+  balanced: profileSchema.default({
+    stride: 4,
+    analysis_width_px: 640,
+    tiles: null,
+    cpu_threads: 2,
+  }),
   performance: profileSchema.default({
     stride: 2,
     analysis_width_px: 0,
@@ -41,7 +51,10 @@ export const configSchema = z.object({
   /** Root of the data directory (DESIGN.md layout). Env `SCREENALYTICS_DATA_DIR`. */
   data_dir: z.string().min(1).default('./data'),
   /** Folder holding the ONNX files and `manifest.json`. Env `SCREENALYTICS_MODELS_DIR`. */
-  models_dir: z.string().min(1).default(new URL('../../models', import.meta.url).pathname),
+  models_dir: z
+    .string()
+    .min(1)
+    .default(new URL('../../models', import.meta.url).pathname),
   /** Profile used when none is named. Env `SCREENALYTICS_PROFILE`. */
   profile: z.enum(PROFILES).default('balanced'),
   /** Requested ONNX Runtime device. Env `SCREENALYTICS_DEVICE`. */
@@ -70,8 +83,8 @@ export const configSchema = z.object({
   /** Shot-cut detection on analysed frames. */
   shots: z
     .object({
-      /** Histogram distance (0..1, Bhattacharyya) above which two consecutive analysed frames are a cut. */
-      cut_threshold: z.number().min(0).max(1).default(0.35),
+      /** Bhattacharyya distance of HSV histograms (0..1, mean over 3 x 3 cells) above which two consecutive analysed frames are a cut. */
+      cut_threshold: z.number().min(0).max(1).default(0.42),
     })
     .prefault({}),
   /** ByteTrack (Zhang et al., ECCV 2022). */

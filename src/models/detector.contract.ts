@@ -40,7 +40,11 @@ export function readFrames(file: string, timesS: number[]): RgbImage[] {
       'rgb24',
       '-',
     ];
-    return { data: new Uint8Array(execFileSync('ffmpeg', args)), widthPx, heightPx };
+    return {
+      data: new Uint8Array(execFileSync('ffmpeg', args, { maxBuffer: 1 << 28 })),
+      widthPx,
+      heightPx,
+    };
   });
 }
 

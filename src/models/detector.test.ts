@@ -9,16 +9,12 @@ import { createDetector } from './factories.ts';
 import { loadManifest } from './manifest.ts';
 import { listAvailableAccelerators } from './session.ts';
 
-// Nested sections are passed explicitly so that their field defaults apply.
-const config = loadConfig({ profiles: {}, detect: {}, faces: {}, models: {} }, {});
+const config = loadConfig({}, {});
 const opts = { scoreThreshold: config.detect.score_threshold, nmsIou: config.detect.nms_iou };
 
 for (const entry of loadManifest(config.models_dir).models.filter((m) => m.kind === 'detector')) {
   const family = entry.family!;
-  const cfg = loadConfig(
-    { profiles: {}, detect: {}, faces: {}, models: { [family]: entry.name } },
-    {},
-  );
+  const cfg = loadConfig({ models: { [family]: entry.name } }, {});
   detectorContract(
     entry.name,
     async () => (await createDetector(cfg, { family, device: 'cpu', cpuThreads: 1 })).detector,

@@ -6,20 +6,14 @@ import { embedderContract } from './embedder.contract.ts';
 import { createDetector, createEmbedder, createLandmarkModel } from './factories.ts';
 import { loadManifest } from './manifest.ts';
 
-// Nested sections are passed explicitly so that their field defaults apply.
-const base = { profiles: {}, detect: {}, faces: {}, models: { landmarks: 'landmark68-gray64' } };
-const config = loadConfig(base, {});
+const config = loadConfig({}, {});
 
 for (const entry of loadManifest(config.models_dir).models.filter((m) => m.kind === 'embedder')) {
   embedderContract(
     entry.name,
     async (batch) => {
       const cfg = loadConfig(
-        {
-          ...base,
-          faces: { embed_batch: batch },
-          models: { ...base.models, embedder: entry.name },
-        },
+        { faces: { embed_batch: batch }, models: { embedder: entry.name } },
         {},
       );
       return (await createEmbedder(cfg, { device: 'cpu', cpuThreads: 1 })).embedder;

@@ -32,10 +32,7 @@ describe('landmarkCrop', () => {
 });
 
 describe('LandmarkModel', () => {
-  const config = loadConfig(
-    { profiles: {}, detect: {}, faces: {}, models: { landmarks: 'landmark68-gray64' } },
-    {},
-  );
+  const config = loadConfig({}, {});
   let model: LandmarkModel;
   beforeAll(async () => {
     model = (await createLandmarkModel(config, { device: 'cpu', cpuThreads: 1 })).landmarks;

@@ -82,7 +82,7 @@ describe('resolveModel', () => {
       join(dir, 'fr_feature.onnx'),
       Buffer.concat([readFileSync(FEATURE), Buffer.from([0])]),
     );
-    const config = loadConfig({ models_dir: dir, profiles: {}, faces: {}, models: {} }, {});
+    const config = loadConfig({ models_dir: dir }, {});
     await expect(createEmbedder(config)).rejects.toThrow(
       /fr_feature\.onnx failed its check: sha256/,
     );

@@ -35,7 +35,9 @@ export interface EpisodeNaming {
  * @throws InputError (`INPUT_INVALID`) when the id is malformed, or show is given without season and episode
  */
 export function resolveEpisodeId(videoPath: string, naming: EpisodeNaming): EpisodeId {
-  if (naming.epId !== undefined) return parseEpisodeId(naming.epId);
+  if (naming.epId !== undefined) {
+    return parseEpisodeId(naming.epId);
+  }
   if (naming.show !== undefined) {
     return makeEpisodeId(naming.show, naming.season ?? Number.NaN, naming.episode ?? Number.NaN);
   }
@@ -67,7 +69,12 @@ export async function registerEpisode(
     registered_at: new Date().toISOString(),
     probe,
   };
-  upsertEpisode(db, { ep_id: epId, video_path: absPath, title: naming.title, show_name: naming.show });
+  upsertEpisode(db, {
+    ep_id: epId,
+    video_path: absPath,
+    title: naming.title,
+    show_name: naming.show,
+  });
   writeSource(sourceJson(dataDir, epId), source);
   return { epId, source };
 }

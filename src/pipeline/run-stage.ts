@@ -66,13 +66,16 @@ export async function runStage(stage: Stage, input: RunStageInput): Promise<Mark
   const startedMs = Date.now();
   let lastWriteMs = 0;
   const heartbeat = setInterval(() => {
-    if (Date.now() - lastWriteMs >= HEARTBEAT_INTERVAL_S * 1000) progress.heartbeat();
+    if (Date.now() - lastWriteMs >= HEARTBEAT_INTERVAL_S * 1000) {
+      progress.heartbeat();
+    }
   }, HEARTBEAT_INTERVAL_S * 1000);
   heartbeat.unref();
   const onProgress = (p: StageProgress): void => {
     const elapsedS = (Date.now() - startedMs) / 1000;
     const fps = elapsedS > 0 ? p.framesDone / elapsedS : 0;
-    const etaS = fps > 0 && p.framesTotal > 0 ? Math.max(0, (p.framesTotal - p.framesDone) / fps) : null;
+    const etaS =
+      fps > 0 && p.framesTotal > 0 ? Math.max(0, (p.framesTotal - p.framesDone) / fps) : null;
     input.onProgress?.({ ...p, fps, etaS });
     const now = Date.now();
     if (now - lastWriteMs >= PROGRESS_MIN_INTERVAL_MS || p.framesDone === p.framesTotal) {
@@ -85,26 +88,50 @@ export async function runStage(stage: Stage, input: RunStageInput): Promise<Mark
       });
     }
   };
-  log.info('stage.started', { stage, run_id: input.runId, ...requested, cpu_threads: input.profile.cpu_threads });
+  log.info('stage.started', {
+    stage,
+    run_id: input.runId,
+    ...requested,
+    cpu_threads: input.profile.cpu_threads,
+  });
   try {
     const outcome = await spec.run({ ...input, log, onProgress });
     marker = {
-      ...finishMarker(marker, { status: 'success', counts: outcome.counts, zero_rows: outcome.zeroRows }),
+      ...finishMarker(marker, {
+        status: 'success',
+        counts: outcome.counts,
+        zero_rows: outcome.zeroRows,
+      }),
       params: { ...requested, ...outcome.params },
       params_hash: hashParams({ ...requested, ...outcome.params }),
       device: outcome.device ?? null,
     };
     writeMarker(input.paths.marker(stage), marker);
-    log.info('stage.finished', { stage, elapsed_s: marker.elapsed_s, counts: outcome.counts, zero_rows: outcome.zeroRows });
+    log.info('stage.finished', {
+      stage,
+      elapsed_s: marker.elapsed_s,
+      counts: outcome.counts,
+      zero_rows: outcome.zeroRows,
+    });
     return marker;
   } catch (err) {
-    for (const path of spec.outputs(input.paths)) rmSync(path, { recursive: true, force: true });
+    for (const path of spec.outputs(input.paths)) {
+      rmSync(path, { recursive: true, force: true });
+    }
     const cancelled = err instanceof CancelledError || input.signal.aborted;
     const message = err instanceof Error ? err.message : String(err);
     marker = finishMarker(marker, { status: cancelled ? 'cancelled' : 'error', error: message });
     writeMarker(input.paths.marker(stage), marker);
-    if (cancelled) log.warn('stage.cancelled', { stage });
-    else log.error('stage.failed', { stage, error: message, user_error: isUserError(err), stack: err instanceof Error ? err.stack : undefined });
+    if (cancelled) {
+      log.warn('stage.cancelled', { stage });
+    } else {
+      log.error('stage.failed', {
+        stage,
+        error: message,
+        user_error: isUserError(err),
+        stack: err instanceof Error ? err.stack : undefined,
+      });
+    }
     throw err;
   } finally {
     clearInterval(heartbeat);

@@ -55,9 +55,14 @@ export async function runCommand(
       throw err;
     }
     const screentime = JSON.parse(readFileSync(input.paths.screentime, 'utf8')) as ScreentimeFile;
-    if (opts.out) copyFileSync(input.paths.screentime, resolve(opts.out));
-    if (opts.json) process.stdout.write(`${JSON.stringify(screentime, null, 2)}\n`);
-    else process.stdout.write(`${formatScreentimeTable(screentime)}\n${input.paths.screentime}\n`);
+    if (opts.out) {
+      copyFileSync(input.paths.screentime, resolve(opts.out));
+    }
+    if (opts.json) {
+      process.stdout.write(`${JSON.stringify(screentime, null, 2)}\n`);
+    } else {
+      process.stdout.write(`${formatScreentimeTable(screentime)}\n${input.paths.screentime}\n`);
+    }
   } finally {
     db.close();
   }

@@ -22,22 +22,40 @@ export interface StageOptions {
  * Runs one stage of a registered episode.
  * @throws NotFoundError for an unknown episode or run; ConflictError when the upstream stage has not succeeded
  */
-export async function stageCommand(stage: Stage, config: Config, opts: StageOptions, signal: AbortSignal): Promise<void> {
+export async function stageCommand(
+  stage: Stage,
+  config: Config,
+  opts: StageOptions,
+  signal: AbortSignal,
+): Promise<void> {
   const epId = parseEpisodeId(opts.epId);
   const db = openDatabase(config.data_dir);
   let runId: string;
   try {
-    if (opts.runId) runId = parseRunId(opts.runId);
-    else {
+    if (opts.runId) {
+      runId = parseRunId(opts.runId);
+    } else {
       const latest = latestRun(db, epId);
-      if (latest) runId = latest.run_id;
-      else if (stage === 'detect_track') runId = createRun(db, { ep_id: epId, profile: config.profile }).run_id;
-      else throw new NotFoundError(`Episode ${epId} has no run: run detect_track first`);
+      if (latest) {
+        runId = latest.run_id;
+      } else if (stage === 'detect_track') {
+        runId = createRun(db, { ep_id: epId, profile: config.profile }).run_id;
+      } else {
+        throw new NotFoundError(`Episode ${epId} has no run: run detect_track first`);
+      }
     }
   } finally {
     db.close();
   }
-  const [marker] = await runStagesWithDisplay([stage], buildStageInput(config, epId, runId, signal));
-  if (opts.json) process.stdout.write(`${JSON.stringify(marker, null, 2)}\n`);
-  else process.stdout.write(`${stage} ${marker!.status} in run ${runId}${marker!.zero_rows ? ' (zero rows)' : ''}\n`);
+  const [marker] = await runStagesWithDisplay(
+    [stage],
+    buildStageInput(config, epId, runId, signal),
+  );
+  if (opts.json) {
+    process.stdout.write(`${JSON.stringify(marker, null, 2)}\n`);
+  } else {
+    process.stdout.write(
+      `${stage} ${marker!.status} in run ${runId}${marker!.zero_rows ? ' (zero rows)' : ''}\n`,
+    );
+  }
 }

@@ -20,7 +20,9 @@ export function runCluster(ctx: StageContext): Promise<StageOutcome> {
   const tracks = readJsonl<EmbeddedTrackRow>(paths.tracks);
   const withFaces = tracks.filter((t) => t.prototype !== null && t.prototype !== undefined);
   if (tracks.length > 0 && tracks.every((t) => t.prototype === undefined)) {
-    log.warn('cluster.no_prototypes', { hint: 'tracks.jsonl has no prototypes: run faces_embed first' });
+    log.warn('cluster.no_prototypes', {
+      hint: 'tracks.jsonl has no prototypes: run faces_embed first',
+    });
   }
   const dim = withFaces[0]?.prototype?.length ?? 0;
   const vectors = new Float32Array(withFaces.length * dim);
@@ -78,10 +80,15 @@ function cannotLinkPairs(detections: Detection[], tracks: EmbeddedTrackRow[]): [
   const byFrame = new Map<number, number[]>();
   for (const d of detections) {
     const i = d.track_id === null ? undefined : item.get(d.track_id);
-    if (i === undefined) continue;
+    if (i === undefined) {
+      continue;
+    }
     const list = byFrame.get(d.frame_idx);
-    if (list) list.push(i);
-    else byFrame.set(d.frame_idx, [i]);
+    if (list) {
+      list.push(i);
+    } else {
+      byFrame.set(d.frame_idx, [i]);
+    }
   }
   const seen = new Set<string>();
   const pairs: [number, number][] = [];

@@ -1,6 +1,6 @@
 /** @module Optimal rectangular linear assignment with a cost gate (Hungarian method, shortest augmenting paths). */
 
-/** Added to the gate for forbidden pairs, so that every allowed pair is strictly cheaper than none. */
+/** Added to the gate for forbidden pairs, so that every allowed pair is cheaper than none. */
 const GATE_MARGIN = 1e-6;
 
 /**
@@ -8,8 +8,8 @@ const GATE_MARGIN = 1e-6;
  *
  * It minimises the sum over matched pairs of `(cost - maxCost)`: the same optimum as
  * `lap.lapjv(cost, extend_cost=True, cost_limit=maxCost)`, which ByteTrack's `matching.linear_assignment`
- * calls, up to ties at exactly `maxCost`. Forbidden pairs are priced just above the gate, a full rectangular assignment is solved,
- * and the forbidden pairs are dropped from it.
+ * calls, up to ties at exactly `maxCost`. Forbidden pairs are priced just above the gate, a full rectangular
+ * assignment is solved, and the forbidden pairs are dropped from it.
  *
  * @param cost - row-major `nRows x nCols` costs; `NaN` counts as forbidden
  * @param nRows - number of rows (tracks)

@@ -79,7 +79,13 @@ export async function runDetectTrack(ctx: StageContext): Promise<StageOutcome> {
   const { detector, execution } = await createDetector(config, modelOpts);
   const { landmarks } = await createLandmarkModel(config, modelOpts);
   const tiles = profile.tiles
-    ? tileRects(size.widthPx, size.heightPx, profile.tiles.cols, profile.tiles.rows, config.detect.tile_overlap)
+    ? tileRects(
+        size.widthPx,
+        size.heightPx,
+        profile.tiles.cols,
+        profile.tiles.rows,
+        config.detect.tile_overlap,
+      )
     : [];
   const params = {
     detector: detector.name,
@@ -91,8 +97,14 @@ export async function runDetectTrack(ctx: StageContext): Promise<StageOutcome> {
     shots: config.shots,
     candidate_interval_s: config.faces.candidate_interval_s,
   };
-  log.info('detect_track.started', { ...params, providers: execution.providers, cpu_threads: profile.cpu_threads });
-  for (const w of execution.warnings) log.warn(w);
+  log.info('detect_track.started', {
+    ...params,
+    providers: execution.providers,
+    cpu_threads: profile.cpu_threads,
+  });
+  for (const w of execution.warnings) {
+    log.warn(w);
+  }
 
   rmSync(paths.cropsDir, { recursive: true, force: true });
   mkdirSync(paths.cropsDir, { recursive: true });
@@ -105,14 +117,22 @@ export async function runDetectTrack(ctx: StageContext): Promise<StageOutcome> {
     minHits: config.track.min_hits,
   });
   const cuts = new ShotCutDetector({ cutThreshold: config.shots.cut_threshold });
-  const bins = new CandidateBins(config.faces.candidate_interval_s, config.faces.crop_jpeg_quality, (t, f) => {
-    const abs = paths.crop(t, f);
-    return { abs, rel: relative(paths.dir, abs) };
-  });
+  const bins = new CandidateBins(
+    config.faces.candidate_interval_s,
+    config.faces.crop_jpeg_quality,
+    (t, f) => {
+      const abs = paths.crop(t, f);
+      return { abs, rel: relative(paths.dir, abs) };
+    },
+  );
   const detections: Detection[] = [];
   const trackRows: TrackRow[] = [];
   const pending = new Map<number, PendingCandidate>();
-  const tileImage: RgbImage = { data: new Uint8Array(size.widthPx * size.heightPx * 3), widthPx: 0, heightPx: 0 };
+  const tileImage: RgbImage = {
+    data: new Uint8Array(size.widthPx * size.heightPx * 3),
+    widthPx: 0,
+    heightPx: 0,
+  };
   let framesDone = 0;
 
   const finishTracks = async (finished: FinishedTrack[]): Promise<void> => {
@@ -142,7 +162,9 @@ export async function runDetectTrack(ctx: StageContext): Promise<StageOutcome> {
     threads: profile.cpu_threads,
     signal: ctx.signal,
   })) {
-    if (cuts.push(frame) && framesDone > 0) tracker.endAll('shot_cut');
+    if (cuts.push(frame) && framesDone > 0) {
+      tracker.endAll('shot_cut');
+    }
     const faces = await detectFaces(detector, frame, tiles, tileImage, config.detect, sy);
     const points = await fillLandmarks(faces, frame, landmarks);
     const firstIndex = detections.length;
@@ -174,7 +196,9 @@ export async function runDetectTrack(ctx: StageContext): Promise<StageOutcome> {
       const det = detections[index]!;
       det.track_id = trackId;
       const c = pending.get(index);
-      if (!c) continue;
+      if (!c) {
+        continue;
+      }
       pending.delete(index);
       const sharp = sharpness(c.pixels, ALIGNED_SIZE_PX, ALIGNED_SIZE_PX);
       await bins.offer(
@@ -185,7 +209,10 @@ export async function runDetectTrack(ctx: StageContext): Promise<StageOutcome> {
           conf: round(c.conf, 4),
           face_px: round(c.facePx, 1),
           sharpness: round(sharp, 2),
-          quality: round(sampleQuality({ detScore: c.conf, faceHeightPx: c.facePx, sharpness: sharp }), 4),
+          quality: round(
+            sampleQuality({ detScore: c.conf, faceHeightPx: c.facePx, sharpness: sharp }),
+            4,
+          ),
         },
         c.pixels,
       );
@@ -210,9 +237,18 @@ export async function runDetectTrack(ctx: StageContext): Promise<StageOutcome> {
   writeJsonAtomic(paths.shots, { schema_version: 1, stride: profile.stride, shots });
   const metrics = computeTrackMetrics(trackRows, probe.duration_s);
   writeJsonAtomic(paths.trackMetrics, { schema_version: 1, ...metrics });
-  log.info('detect_track.finished', { frames: framesDone, detections: detections.length, ...metrics });
+  log.info('detect_track.finished', {
+    frames: framesDone,
+    detections: detections.length,
+    ...metrics,
+  });
   return {
-    counts: { frames: framesDone, detections: detections.length, tracks: trackRows.length, shots: shots.length },
+    counts: {
+      frames: framesDone,
+      detections: detections.length,
+      tracks: trackRows.length,
+      shots: shots.length,
+    },
     zeroRows: trackRows.length === 0,
     device: { requested: execution.requested, effective_providers: execution.providers },
     params,
@@ -232,7 +268,9 @@ async function detectFaces(
   if (tiles.length > 0) {
     const all = [...faces];
     for (const rect of tiles) {
-      all.push(...offsetFaces(await detector.detect(copyTile(frame, rect, tileImage), detectOpts), rect));
+      all.push(
+        ...offsetFaces(await detector.detect(copyTile(frame, rect, tileImage), detectOpts), rect),
+      );
     }
     faces = suppressOverlaps(all, opts.nms_iou);
   }
@@ -245,21 +283,33 @@ async function fillLandmarks(
   model: { predict5(image: RgbImage, boxes: BBox[]): Promise<Point[][]> },
 ): Promise<Point[][]> {
   const missing = faces.filter((f) => !f.landmarks || f.landmarks.length !== 5);
-  const predicted = missing.length > 0 ? await model.predict5(frame, missing.map((f) => f.bbox)) : [];
+  const predicted =
+    missing.length > 0
+      ? await model.predict5(
+          frame,
+          missing.map((f) => f.bbox),
+        )
+      : [];
   let next = 0;
-  return faces.map((f) => (f.landmarks && f.landmarks.length === 5 ? f.landmarks : predicted[next++]!));
+  return faces.map((f) =>
+    f.landmarks && f.landmarks.length === 5 ? f.landmarks : predicted[next++]!,
+  );
 }
 
 function dropStale(pending: Map<number, PendingCandidate>, beforeFrameIdx: number): void {
   for (const [index, c] of pending) {
-    if (c.frameIdx < beforeFrameIdx) pending.delete(index);
+    if (c.frameIdx < beforeFrameIdx) {
+      pending.delete(index);
+    }
   }
 }
 
 function writeRows<T>(path: string, rows: T[]): void {
   const writer = JsonlWriter.open<T>(path);
   try {
-    for (const row of rows) writer.write(row);
+    for (const row of rows) {
+      writer.write(row);
+    }
     writer.commit();
   } catch (err) {
     writer.abort();

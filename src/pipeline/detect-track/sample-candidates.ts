@@ -60,7 +60,11 @@ export class CandidateBins {
    * @param candidate - sample fields except `crop`
    * @param pixels - aligned crop, 112 x 112 RGB24; kept by reference, do not reuse the buffer
    */
-  async offer(trackId: number, candidate: Omit<SampleCandidate, 'crop'>, pixels: Uint8Array): Promise<void> {
+  async offer(
+    trackId: number,
+    candidate: Omit<SampleCandidate, 'crop'>,
+    pixels: Uint8Array,
+  ): Promise<void> {
     let t = this.tracks.get(trackId);
     if (!t) {
       t = { firstTs: candidate.ts, open: null, done: [] };
@@ -69,7 +73,9 @@ export class CandidateBins {
     const bin = Math.floor((candidate.ts - t.firstTs) / this.intervalS);
     const { rel } = this.cropPath(trackId, candidate.frame_idx);
     if (t.open && t.open.bin === bin) {
-      if (candidate.quality > t.open.best.quality) t.open = { bin, best: { ...candidate, crop: rel }, pixels };
+      if (candidate.quality > t.open.best.quality) {
+        t.open = { bin, best: { ...candidate, crop: rel }, pixels };
+      }
       return;
     }
     await this.close(trackId, t);
@@ -82,7 +88,9 @@ export class CandidateBins {
    */
   async finishTrack(trackId: number): Promise<SampleCandidate[]> {
     const t = this.tracks.get(trackId);
-    if (!t) return [];
+    if (!t) {
+      return [];
+    }
     await this.close(trackId, t);
     this.tracks.delete(trackId);
     return t.done;
@@ -95,7 +103,9 @@ export class CandidateBins {
 
   private async close(trackId: number, t: TrackBins): Promise<void> {
     const open = t.open;
-    if (!open) return;
+    if (!open) {
+      return;
+    }
     t.open = null;
     t.done.push(open.best);
     const { abs } = this.cropPath(trackId, open.best.frame_idx);
@@ -104,9 +114,13 @@ export class CandidateBins {
       this.jpegQuality,
     ).then((jpeg) => writeFileAtomic(abs, jpeg));
     this.pending.add(write);
-    void write.finally(() => this.pending.delete(write)).catch(() => {
-      // the error is reported by drain(), which awaits the same promise
-    });
-    if (this.pending.size >= MAX_PENDING_WRITES) await Promise.race(this.pending);
+    void write
+      .finally(() => this.pending.delete(write))
+      .catch(() => {
+        // the error is reported by drain(), which awaits the same promise
+      });
+    if (this.pending.size >= MAX_PENDING_WRITES) {
+      await Promise.race(this.pending);
+    }
   }
 }

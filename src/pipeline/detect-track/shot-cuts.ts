@@ -29,7 +29,10 @@ export interface Shot {
 
 /** Settings of the detector. */
 export interface ShotCutOptions {
-  /** Bhattacharyya distance (0..1) above which two consecutive analysed frames are a cut (default: `config.shots.cut_threshold`). */
+  /**
+   * Mean grid-cell Bhattacharyya distance (0..1) above which two consecutive analysed frames are a cut
+   * (default: `config.shots.cut_threshold`).
+   */
   cutThreshold: number;
 }
 

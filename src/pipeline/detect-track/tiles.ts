@@ -38,7 +38,9 @@ export function tileRects(
     Array.from({ length: n }, (_, i) => (n === 1 ? 0 : Math.round((i * (full - tile)) / (n - 1))));
   const rects: TileRect[] = [];
   for (const y of starts(rows, tileH, heightPx)) {
-    for (const x of starts(cols, tileW, widthPx)) rects.push({ x, y, widthPx: tileW, heightPx: tileH });
+    for (const x of starts(cols, tileW, widthPx)) {
+      rects.push({ x, y, widthPx: tileW, heightPx: tileH });
+    }
   }
   return rects;
 }

@@ -1,18 +1,27 @@
 /** @module ByteTrack multi-object tracker over the analysed frames of one video, with ids in confirmation order. */
 import type { BBox } from '../../types.ts';
 import { assignLinear } from './assignment.ts';
-import { iou } from './iou.ts';
+import { iou } from '../../models/index.ts';
 import { BoxKalman } from './kalman.ts';
 
 /** Tracker settings; each maps to `config.track`. */
 export interface ByteTrackerOptions {
-  /** Detections with `score >= highScore` join the first association and may start tracks; the rest are "low" (default: `config.track.high_score`). */
+  /**
+   * Detections with `score >= highScore` join the first association and may start tracks; the rest are "low"
+   * (default: `config.track.high_score`).
+   */
   highScore: number;
-  /** Minimum IoU of a match in the first (high-score) association and for tentative tracks (default: `config.track.match_iou_high`). */
+  /**
+   * Minimum IoU of a match in the first (high-score) association and for tentative tracks
+   * (default: `config.track.match_iou_high`).
+   */
   matchIouHigh: number;
   /** Minimum IoU of a match in the second (low-score) association (default: `config.track.match_iou_low`). */
   matchIouLow: number;
-  /** A confirmed track unmatched for more than this many seconds (frame `ts`) ends (default: `config.track.max_gap_s`). */
+  /**
+   * A confirmed track unmatched for more than this many seconds (of frame `ts`) ends
+   * (default: `config.track.max_gap_s`).
+   */
   maxGapS: number;
   /** Consecutive matched analysed frames that confirm a new track (default: `config.track.min_hits`). */
   minHits: number;

@@ -55,12 +55,18 @@ export async function runFacesEmbed(ctx: StageContext): Promise<StageOutcome> {
     min_face_px: config.faces.min_face_px,
     batch: embedder.batchSize,
   };
-  log.info('faces_embed.started', { ...params, tracks: tracks.length, providers: execution.providers });
+  log.info('faces_embed.started', {
+    ...params,
+    tracks: tracks.length,
+    providers: execution.providers,
+  });
 
   const faces: FaceRow[] = [];
   for (const t of tracks) {
     const eligible = t.candidates.filter((c) => c.face_px >= config.faces.min_face_px);
-    const chosen = new Set(selectSamples(eligible, config.faces.samples_per_track).map((i) => eligible[i]!));
+    const chosen = new Set(
+      selectSamples(eligible, config.faces.samples_per_track).map((i) => eligible[i]!),
+    );
     for (const c of t.candidates) {
       const skip: SkipReason | null =
         c.face_px < config.faces.min_face_px ? 'too_small' : chosen.has(c) ? null : 'not_selected';
@@ -76,7 +82,9 @@ export async function runFacesEmbed(ctx: StageContext): Promise<StageOutcome> {
   const facesWriter = JsonlWriter.open<FaceRow>(paths.faces);
   const embWriter = EmbeddingsWriter.open(paths.embeddings, embedder.dim);
   try {
-    for (const f of faces) facesWriter.write(f);
+    for (const f of faces) {
+      facesWriter.write(f);
+    }
     embWriter.write(embeddings);
     facesWriter.commit();
     embWriter.commit();
@@ -89,12 +97,23 @@ export async function runFacesEmbed(ctx: StageContext): Promise<StageOutcome> {
   const rows: EmbeddedTrackRow[] = [];
   for (const t of tracks) {
     const own = selected.filter((f) => f.track_id === t.track_id);
-    const proto = meanPrototype(embeddings, embedder.dim, own.map((f) => f.embedding_row!));
-    rows.push({ ...t, faces: own.length, prototype: proto?.prototype ?? null, spread: proto?.spread ?? null });
+    const proto = meanPrototype(
+      embeddings,
+      embedder.dim,
+      own.map((f) => f.embedding_row!),
+    );
+    rows.push({
+      ...t,
+      faces: own.length,
+      prototype: proto?.prototype ?? null,
+      spread: proto?.spread ?? null,
+    });
     await writeThumb(ctx, t);
   }
   const tracksWriter = JsonlWriter.open<EmbeddedTrackRow>(paths.tracks);
-  for (const r of rows) tracksWriter.write(r);
+  for (const r of rows) {
+    tracksWriter.write(r);
+  }
   tracksWriter.commit();
 
   const counts = {
@@ -112,7 +131,11 @@ export async function runFacesEmbed(ctx: StageContext): Promise<StageOutcome> {
   };
 }
 
-async function embedAll(ctx: StageContext, embedder: Embedder, selected: FaceRow[]): Promise<Float32Array> {
+async function embedAll(
+  ctx: StageContext,
+  embedder: Embedder,
+  selected: FaceRow[],
+): Promise<Float32Array> {
   const out = new Float32Array(selected.length * embedder.dim);
   const load = (start: number): Promise<Uint8Array[]> =>
     Promise.all(
@@ -136,7 +159,12 @@ async function writeThumb(ctx: StageContext, track: TrackRow): Promise<void> {
     (b, c) => (b === null || c.quality > b.quality ? c : b),
     null,
   );
-  if (!best) return;
+  if (!best) {
+    return;
+  }
   const img = await decodeImageFile(join(ctx.paths.dir, best.crop));
-  writeFileAtomic(ctx.paths.thumb(track.track_id), await encodeWebp(img, ctx.config.faces.thumb_webp_quality));
+  writeFileAtomic(
+    ctx.paths.thumb(track.track_id),
+    await encodeWebp(img, ctx.config.faces.thumb_webp_quality),
+  );
 }

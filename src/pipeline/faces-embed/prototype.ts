@@ -14,15 +14,25 @@ export function meanPrototype(
   dim: number,
   which: number[],
 ): { prototype: number[]; spread: number } | null {
-  if (which.length === 0) return null;
+  if (which.length === 0) {
+    return null;
+  }
   const mean = new Float64Array(dim);
-  for (const r of which) for (let d = 0; d < dim; d++) mean[d]! += rows[r * dim + d]!;
+  for (const r of which) {
+    for (let d = 0; d < dim; d++) {
+      mean[d]! += rows[r * dim + d]!;
+    }
+  }
   const norm = Math.hypot(...mean) || 1;
-  for (let d = 0; d < dim; d++) mean[d]! /= norm;
+  for (let d = 0; d < dim; d++) {
+    mean[d]! /= norm;
+  }
   let spread = 0;
   for (const r of which) {
     let dot = 0;
-    for (let d = 0; d < dim; d++) dot += rows[r * dim + d]! * mean[d]!;
+    for (let d = 0; d < dim; d++) {
+      dot += rows[r * dim + d]! * mean[d]!;
+    }
     spread += 1 - dot;
   }
   return {

@@ -1,9 +1,15 @@
 /**
- * @module Stage `screentime`: per identity, the union of its tracks' intervals merged across small gaps and clamped
- * to the video; writes `screentime.json`, `screentime.csv` and the per-second `timeline.csv`.
+ * @module Stage `screentime`: per identity, the union of its tracks' intervals (each analysed frame standing for the
+ * half sampling step either side of it) merged across small gaps and clamped to the video; writes `screentime.json`, `screentime.csv` and the per-second `timeline.csv`.
  */
 import { ConflictError } from '../../errors.ts';
-import { readIdentities, readJsonl, writeFileAtomic, writeJsonAtomic } from '../../store/index.ts';
+import {
+  readIdentities,
+  readJsonl,
+  readMarker,
+  writeFileAtomic,
+  writeJsonAtomic,
+} from '../../store/index.ts';
 import type { Interval } from '../../types.ts';
 import type { StageContext, StageOutcome } from '../context.ts';
 import type { TrackRow } from '../detect-track/index.ts';
@@ -47,6 +53,8 @@ export interface ScreentimeFile {
   duration_s: number;
   /** Gap tolerance used, seconds. */
   gap_tolerance_s: number;
+  /** Seconds between analysed frames; each detection stands for the half step either side of it. */
+  sample_step_s: number;
   /** Identities, most screen time first. */
   identities: ScreentimeRow[];
 }
@@ -62,13 +70,16 @@ export function runScreentime(ctx: StageContext): Promise<StageOutcome> {
   const durationS = ctx.source.probe.duration_s;
   const gapS = config.screentime.gap_tolerance_s;
   const identities = readIdentities(paths.identities);
-  if (!identities) throw new ConflictError(`identities.json is missing in run ${ctx.runId}: run cluster first`);
+  if (!identities) {
+    throw new ConflictError(`identities.json is missing in run ${ctx.runId}: run cluster first`);
+  }
   const tracks = new Map(readJsonl<TrackRow>(paths.tracks).map((t) => [t.track_id, t]));
+  const halfStepS = sampleStepS(ctx) / 2;
   const rows: ScreentimeRow[] = identities.identities
     .map((idn) => {
       const raw = idn.track_ids.map((id): Interval => {
         const t = tracks.get(id)!;
-        return [t.first_ts, t.last_ts];
+        return [t.first_ts - halfStepS, t.last_ts + halfStepS];
       });
       const intervals = mergeIntervals(clampIntervals(raw, durationS), gapS).map(
         ([a, b]): Interval => [round(a, 3), round(b, 3)],
@@ -93,23 +104,46 @@ export function runScreentime(ctx: StageContext): Promise<StageOutcome> {
     run_id: ctx.runId,
     duration_s: durationS,
     gap_tolerance_s: gapS,
+    sample_step_s: round(2 * halfStepS, 4),
     identities: rows,
   };
   writeJsonAtomic(paths.screentime, file);
   writeFileAtomic(paths.screentimeCsv, toCsv(rows));
   writeFileAtomic(
     paths.timelineCsv,
-    formatTimelineCsv(perSecondTimeline(new Map(rows.map((r) => [r.identity_id, r.intervals])), durationS)),
+    formatTimelineCsv(
+      perSecondTimeline(new Map(rows.map((r) => [r.identity_id, r.intervals])), durationS),
+    ),
   );
   const counts = { identities: rows.length };
   log.info('screentime.finished', counts);
-  return Promise.resolve({ counts, zeroRows: rows.length === 0, params: { gap_tolerance_s: gapS } });
+  return Promise.resolve({
+    counts,
+    zeroRows: rows.length === 0,
+    params: { gap_tolerance_s: gapS },
+  });
+}
+
+/** Seconds between analysed frames: detect_track's stride over the video's frame rate. */
+function sampleStepS(ctx: StageContext): number {
+  const stride = readMarker(ctx.paths.marker('detect_track'))?.params.stride;
+  return typeof stride === 'number' ? stride / ctx.source.probe.fps : 0;
 }
 
 function toCsv(rows: ScreentimeRow[]): string {
   const lines = ['identity_id,cast_id,name,seconds,share,tracks,faces'];
   for (const r of rows) {
-    lines.push([r.identity_id, r.cast_id ?? '', csvField(r.name ?? ''), r.seconds, r.share, r.track_ids.length, r.faces].join(','));
+    lines.push(
+      [
+        r.identity_id,
+        r.cast_id ?? '',
+        csvField(r.name ?? ''),
+        r.seconds,
+        r.share,
+        r.track_ids.length,
+        r.faces,
+      ].join(','),
+    );
   }
   return `${lines.join('\n')}\n`;
 }
