@@ -49,6 +49,7 @@ export default tseslint.config(
       'bench/**',
       'scripts/**',
       '**/*.test.ts',
+      '**/*.contract.ts',
     ],
     rules: { 'no-restricted-imports': 'off' },
   },

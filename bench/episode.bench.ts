@@ -124,9 +124,12 @@ async function main(): Promise<void> {
     const runId = readdirSync(runsDir(dataDir, EP_ID))[0]!;
     const paths = runPaths(dataDir, EP_ID, runId);
     const markers = STAGES.map((s) => readMarker(paths.marker(s)));
-    const stageWallS = Object.fromEntries(
-      markers.map((m, i) => [STAGES[i], round(m?.elapsed_s ?? NaN)]),
-    );
+    const stageWallS: Record<string, number | null> = {};
+    const counts: Record<string, Record<string, number> | null> = {};
+    markers.forEach((m, i) => {
+      stageWallS[STAGES[i]!] = m?.elapsed_s == null ? null : round(m.elapsed_s);
+      counts[STAGES[i]!] = m?.counts ?? null;
+    });
     const detect = markers[0]!;
     const identities = (JSON.parse(run.stdout) as { identities: unknown[] }).identities.length;
     const realtime = probe.duration_s / run.wall_s;
@@ -153,7 +156,7 @@ async function main(): Promise<void> {
         cpu_utilisation: round(run.cpu_s / (run.wall_s * cores), 3),
         cpu_by_process: byComm(run),
         stage_wall_s: stageWallS,
-        counts: Object.fromEntries(markers.map((m, i) => [STAGES[i], m?.counts ?? null])),
+        counts,
         analysed_fps: round(detect.counts.frames! / detect.elapsed_s!, 1),
         identities,
         peak_tree_rss_mb: round(peakRss, 1),

@@ -7,7 +7,7 @@ import { loadConfig, type ConfigInput } from '../config/index.ts';
 import { AppError, isUserError } from '../errors.ts';
 import { DEVICES, PROFILES, STAGES, type Stage } from '../types.ts';
 import { runCommand, type RunOptions } from './commands/run.ts';
-import { stageCommand } from './commands/stage.ts';
+import { stageCommand, type StageOptions } from './commands/stage.ts';
 
 interface CommonFlags {
   profile?: string;
@@ -77,12 +77,14 @@ withCommonOptions(
     .addArgument(program.createArgument('<stage>', 'stage').choices(STAGES))
     .requiredOption('--ep-id <id>', 'episode id')
     .option('--run-id <id>', 'run id (default: the latest run)')
+    .option(
+      '--resume',
+      'continue from the stage checkpoint in the run (detect_track), else start over',
+    )
     .option('--json', 'print the stage marker as JSON'),
-).action(
-  async (stage: Stage, flags: CommonFlags & { epId: string; runId?: string; json?: boolean }) => {
-    await stageCommand(stage, configFrom(flags), flags, abortOnSigint());
-  },
-);
+).action(async (stage: Stage, flags: CommonFlags & StageOptions) => {
+  await stageCommand(stage, configFrom(flags), flags, abortOnSigint());
+});
 
 withCommonOptions(
   program.command('config').description('print the effective config as JSON'),

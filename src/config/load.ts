@@ -18,6 +18,16 @@ const ENV_KEYS: Record<string, (v: string) => ConfigInput> = {
   SCREENALYTICS_DEVICE: (v) => ({ device: v }),
   SCREENALYTICS_MAX_CPU_THREADS: (v) => ({ max_cpu_threads: Number(v) }),
   SCREENALYTICS_DETECTOR: (v) => ({ detect: { detector: v } }),
+  SCREENALYTICS_JOB_HEARTBEAT_S: (v) => ({ jobs: { heartbeat_s: Number(v) } }),
+  SCREENALYTICS_JOB_STALL_S: (v) => ({ jobs: { stall_after_s: Number(v) } }),
+  SCREENALYTICS_LOCAL_TIMEOUT_S: (v) => ({ jobs: { local_timeout_s: Number(v) } }),
+  SCREENALYTICS_LOCAL_MAX_THREADS: (v) => ({ jobs: { local_max_threads: Number(v) } }),
+  REDIS_URL: (v) => ({ jobs: { redis_url: v } }),
+  SCREENALYTICS_QUEUE_NAME: (v) => ({ jobs: { queue_name: v } }),
+  SCREENALYTICS_QUEUE_PREFIX: (v) => ({ jobs: { queue_prefix: v } }),
+  SCREENALYTICS_WORKER_CONCURRENCY: (v) => ({ jobs: { worker_concurrency: Number(v) } }),
+  SCREENALYTICS_HOST: (v) => ({ api: { host: v } }),
+  SCREENALYTICS_PORT: (v) => ({ api: { port: Number(v) } }),
 };
 
 function isObject(v: unknown): v is Record<string, unknown> {

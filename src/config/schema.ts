@@ -78,6 +78,8 @@ export const configSchema = z.object({
       min_face_px: z.number().min(0).default(14),
       /** Overlap of neighbouring tiles in the tiled pass, as a fraction of a tile's size. */
       tile_overlap: z.number().min(0).max(0.5).default(0.2),
+      /** Seconds between checkpoints of the position (taken when no track is open), for `--resume`. */
+      checkpoint_interval_s: z.number().positive().default(10),
     })
     .prefault({}),
   /** Shot-cut detection on analysed frames. */
@@ -131,6 +133,52 @@ export const configSchema = z.object({
     .object({
       /** Intervals of one identity closer than this, in seconds, are merged. */
       gap_tolerance_s: z.number().min(0).default(0.5),
+    })
+    .prefault({}),
+  /** Jobs: how stages run as child processes (`local` mode in the API, `redis` mode in workers). */
+  jobs: z
+    .object({
+      /** Seconds between heartbeats of a running job (jobs table, lock file, queue job). Env `SCREENALYTICS_JOB_HEARTBEAT_S`. */
+      heartbeat_s: z.number().positive().default(10),
+      /** A running job whose heartbeat is older than this many seconds is `stalled`. Env `SCREENALYTICS_JOB_STALL_S`. */
+      stall_after_s: z.number().positive().default(30),
+      /** Milliseconds between checks of a running job's cancel flag, child process and progress.json. */
+      poll_ms: z.number().int().min(10).max(5000).default(250),
+      /** Seconds a cancelled stage gets to stop after SIGTERM before its process group is SIGKILLed. */
+      kill_grace_s: z.number().min(0).default(1),
+      /** Seconds after which a `local` job is killed and fails with `timeout`. Env `SCREENALYTICS_LOCAL_TIMEOUT_S`. */
+      local_timeout_s: z.number().positive().default(3600),
+      /** CPU threads cap of a `local` job (it shares the machine with the API). Env `SCREENALYTICS_LOCAL_MAX_THREADS`. */
+      local_max_threads: z.number().int().min(1).max(256).default(2),
+      /** Redis of the `redis` mode. Env `REDIS_URL`. */
+      redis_url: z.string().min(1).default('redis://127.0.0.1:6379'),
+      /** Milliseconds to wait for Redis to answer before it counts as down. */
+      redis_timeout_ms: z.number().int().positive().default(1000),
+      /** BullMQ queue of stage jobs. Env `SCREENALYTICS_QUEUE_NAME`. */
+      queue_name: z.string().min(1).default('screenalytics-stages'),
+      /** BullMQ key prefix in Redis (tests use `test-<uuid>`). Env `SCREENALYTICS_QUEUE_PREFIX`. */
+      queue_prefix: z.string().min(1).default('bull'),
+      /** Jobs one worker process runs at once. Env `SCREENALYTICS_WORKER_CONCURRENCY`. */
+      worker_concurrency: z.number().int().min(1).max(64).default(1),
+      /** Seconds a worker told to stop (SIGTERM) lets its running job finish before re-queueing it. */
+      worker_shutdown_grace_s: z.number().min(0).default(30),
+      /** Log lines in the `log_tail` of a job. */
+      log_tail_lines: z.number().int().min(0).max(10000).default(50),
+    })
+    .prefault({}),
+  /** HTTP API (`screenalytics serve`). */
+  api: z
+    .object({
+      /** Interface to listen on. Env `SCREENALYTICS_HOST`. */
+      host: z.string().min(1).default('127.0.0.1'),
+      /** TCP port; 0 picks a free one. Env `SCREENALYTICS_PORT`. */
+      port: z.number().int().min(0).max(65535).default(8000),
+      /** Largest accepted video upload, in bytes. */
+      upload_max_bytes: z
+        .number()
+        .int()
+        .positive()
+        .default(20 * 1024 ** 3),
     })
     .prefault({}),
   /** Model pack: manifest entry names (or paths to `.onnx` files, with their manifest entry). */

@@ -45,6 +45,8 @@ export interface StageContext {
   onProgress: (progress: StageProgress) => void;
   /** Aborts the stage; it then throws CancelledError. */
   signal: AbortSignal;
+  /** Continue from the stage's checkpoint in this run, when it has one (detect_track); else start over. */
+  resume?: boolean;
 }
 
 /** What a stage function returns: counts for the marker, and the execution providers it used. */

@@ -1,7 +1,16 @@
 /**
- * @module Public face of the pipeline: episode registration, the stage registry and the stage runner.
+ * @module Public face of the pipeline: episode registration, the stage registry, the stage runner and
+ * still-image face embedding.
  */
 export type { StageContext, StageLogger, StageOutcome, StageProgress } from './context.ts';
+export {
+  embedFaceImages,
+  FaceImageEmbedder,
+  type EmbedImageOptions,
+  type ImageFaceEmbedding,
+  type ImageFileEmbedding,
+  type ImageSkipReason,
+} from './faces-embed/embed-image.ts';
 export { registerEpisode, resolveEpisodeId, type EpisodeNaming } from './episode.ts';
 export { HEARTBEAT_INTERVAL_S, runStage, type RunStageInput } from './run-stage.ts';
 export { STAGE_SPECS, type StageSpec } from './stages.ts';

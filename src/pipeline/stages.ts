@@ -24,7 +24,14 @@ export const STAGE_SPECS = {
   detect_track: {
     run: runDetectTrack,
     upstream: null,
-    outputs: (p) => [p.detections, p.tracks, p.trackMetrics, p.shots, p.cropsDir],
+    outputs: (p) => [
+      p.detections,
+      p.tracks,
+      p.trackMetrics,
+      p.shots,
+      p.cropsDir,
+      p.checkpoint('detect_track'),
+    ],
   },
   faces_embed: {
     run: runFacesEmbed,

@@ -112,3 +112,23 @@ export {
   type IdentitiesFile,
   type Identity,
 } from './artifacts/identities.ts';
+export {
+  JOB_STATES,
+  claimJob,
+  endLostJob,
+  findActiveJob,
+  finishJob,
+  getJob,
+  heartbeatJob,
+  insertJob,
+  listActiveJobs,
+  listStageJobs,
+  markJobStalled,
+  recordJobChild,
+  requestJobCancel,
+  requeueJob,
+  type Job,
+  type JobProgress,
+  type JobState,
+  type NewJob,
+} from './db/jobs.repo.ts';

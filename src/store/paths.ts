@@ -94,6 +94,8 @@ export interface RunPaths {
   marker(stage: Stage): string;
   /** `progress.json` of the stage running now. */
   progress: string;
+  /** `checkpoints/{stage}.json`: where a resumable stage keeps its position; removed when the stage ends. */
+  checkpoint(stage: Stage): string;
   /** `logs/`. */
   logsDir: string;
   /** `logs/{stage}.jsonl`. */
@@ -142,6 +144,7 @@ export function runPaths(dataDir: string, epId: EpisodeId, runId: RunId): RunPat
     dir,
     marker: (stage) => join(dir, 'markers', `${checkStage(stage)}.json`),
     progress: at('progress.json'),
+    checkpoint: (stage) => join(dir, 'checkpoints', `${checkStage(stage)}.json`),
     logsDir: at('logs'),
     log: (stage) => join(dir, 'logs', `${checkStage(stage)}.jsonl`),
     detections: at('detections.jsonl'),

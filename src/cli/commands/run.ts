@@ -8,6 +8,7 @@ import { registerEpisode } from '../../pipeline/index.ts';
 import { createRun, openDatabase, setRunStatus } from '../../store/index.ts';
 import { STAGES } from '../../types.ts';
 import type { ScreentimeFile } from '../../pipeline/index.ts';
+import { preflight } from '../preflight.ts';
 import { buildStageInput, runStagesWithDisplay } from '../stage-input.ts';
 import { formatScreentimeTable } from '../table.ts';
 
@@ -33,7 +34,8 @@ export interface RunOptions {
  * @param config - loaded config (flags merged)
  * @param opts - naming and output options
  * @param signal - Ctrl-C
- * @throws InputError for a bad video or id (nothing is written); whatever a stage throws
+ * @throws InputError for a bad video or id, AppError (`DEVICE_UNAVAILABLE`) or ModelError for an unusable device or
+ *   model (nothing is written); whatever a stage throws
  */
 export async function runCommand(
   videoPath: string,
@@ -41,6 +43,7 @@ export async function runCommand(
   opts: RunOptions,
   signal: AbortSignal,
 ): Promise<void> {
+  preflight(config, STAGES);
   const db = openDatabase(config.data_dir);
   try {
     const { epId } = await registerEpisode(config.data_dir, db, videoPath, opts);

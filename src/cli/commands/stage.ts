@@ -6,6 +6,7 @@ import { NotFoundError } from '../../errors.ts';
 import { createRun, latestRun, openDatabase, parseRunId } from '../../store/index.ts';
 import { parseEpisodeId } from '../../store/index.ts';
 import type { Stage } from '../../types.ts';
+import { preflight } from '../preflight.ts';
 import { buildStageInput, runStagesWithDisplay } from '../stage-input.ts';
 
 /** Options of `stage`. */
@@ -16,11 +17,14 @@ export interface StageOptions {
   runId?: string;
   /** Print the stage marker as JSON. */
   json?: boolean;
+  /** Continue from the stage's checkpoint in the run. */
+  resume?: boolean;
 }
 
 /**
  * Runs one stage of a registered episode.
- * @throws NotFoundError for an unknown episode or run; ConflictError when the upstream stage has not succeeded
+ * @throws NotFoundError for an unknown episode or run; ConflictError when the upstream stage has not succeeded;
+ *   AppError (`DEVICE_UNAVAILABLE`) or ModelError for an unusable device or model, before a run is created
  */
 export async function stageCommand(
   stage: Stage,
@@ -29,6 +33,7 @@ export async function stageCommand(
   signal: AbortSignal,
 ): Promise<void> {
   const epId = parseEpisodeId(opts.epId);
+  preflight(config, [stage]);
   const db = openDatabase(config.data_dir);
   let runId: string;
   try {

@@ -11,11 +11,12 @@ import {
   suppressOverlaps,
   type FaceDetector,
 } from '../../models/index.ts';
-import { JsonlWriter, writeJsonAtomic } from '../../store/index.ts';
+import { hashParams, JsonlWriter, writeJsonAtomic } from '../../store/index.ts';
 import type { BBox, Detection, FaceBox, Frame, Point, RgbImage } from '../../types.ts';
 import type { StageContext, StageOutcome } from '../context.ts';
 import { alignFace, ALIGNED_SIZE_PX } from '../faces-embed/align.ts';
 import { sampleQuality, sharpness } from '../faces-embed/quality.ts';
+import { readCheckpoint, removeCheckpoint, writeCheckpoint } from './checkpoint.ts';
 import { CandidateBins, type SampleCandidate } from './sample-candidates.ts';
 import { ShotCutDetector } from './shot-cuts.ts';
 import { copyTile, offsetFaces, tileRects, type TileRect } from './tiles.ts';
@@ -92,7 +93,7 @@ export async function runDetectTrack(ctx: StageContext): Promise<StageOutcome> {
     stride: profile.stride,
     analysis_px: [size.widthPx, size.heightPx],
     tiles: profile.tiles,
-    detect: config.detect,
+    detect: { ...config.detect, checkpoint_interval_s: undefined },
     track: config.track,
     shots: config.shots,
     candidate_interval_s: config.faces.candidate_interval_s,
@@ -106,7 +107,19 @@ export async function runDetectTrack(ctx: StageContext): Promise<StageOutcome> {
     log.warn(w);
   }
 
-  rmSync(paths.cropsDir, { recursive: true, force: true });
+  const checkpointPath = paths.checkpoint('detect_track');
+  const paramsHash = hashParams(params);
+  const resumed = ctx.resume ? readCheckpoint(checkpointPath, paramsHash) : null;
+  if (resumed) {
+    log.info('detect_track.resumed', {
+      resume_frame_idx: resumed.resume_frame_idx,
+      frames_done: resumed.frames_done,
+    });
+  } else {
+    if (ctx.resume)
+      log.warn('detect_track.no_checkpoint', { hint: 'starting from the first frame' });
+    rmSync(paths.cropsDir, { recursive: true, force: true });
+  }
   mkdirSync(paths.cropsDir, { recursive: true });
   const framesTotal = expectedFrameCount(probe, profile.stride);
   const tracker = new ByteTracker({
@@ -115,8 +128,10 @@ export async function runDetectTrack(ctx: StageContext): Promise<StageOutcome> {
     matchIouLow: config.track.match_iou_low,
     maxGapS: config.track.max_gap_s,
     minHits: config.track.min_hits,
+    firstTrackId: resumed?.next_track_id,
   });
   const cuts = new ShotCutDetector({ cutThreshold: config.shots.cut_threshold });
+  if (resumed) cuts.restore(resumed.shots);
   const bins = new CandidateBins(
     config.faces.candidate_interval_s,
     config.faces.crop_jpeg_quality,
@@ -125,15 +140,32 @@ export async function runDetectTrack(ctx: StageContext): Promise<StageOutcome> {
       return { abs, rel: relative(paths.dir, abs) };
     },
   );
-  const detections: Detection[] = [];
-  const trackRows: TrackRow[] = [];
+  const detections: Detection[] = resumed?.detections ?? [];
+  const trackRows: TrackRow[] = resumed?.tracks ?? [];
   const pending = new Map<number, PendingCandidate>();
   const tileImage: RgbImage = {
     data: new Uint8Array(size.widthPx * size.heightPx * 3),
     widthPx: 0,
     heightPx: 0,
   };
-  let framesDone = 0;
+  let framesDone = resumed?.frames_done ?? 0;
+  let checkpointAtMs = Date.now();
+  const checkpoint = async (resumeFrameIdx: number, pushed: boolean): Promise<void> => {
+    if (Date.now() - checkpointAtMs < config.detect.checkpoint_interval_s * 1000) return;
+    await bins.drain();
+    writeCheckpoint(checkpointPath, {
+      schema_version: 1,
+      params_hash: paramsHash,
+      resume_frame_idx: resumeFrameIdx,
+      pushed,
+      frames_done: framesDone,
+      next_track_id: tracker.nextTrackId,
+      shots: cuts.snapshot(),
+      detections,
+      tracks: trackRows,
+    });
+    checkpointAtMs = Date.now();
+  };
 
   const finishTracks = async (finished: FinishedTrack[]): Promise<void> => {
     for (const t of finished) {
@@ -221,11 +253,13 @@ export async function runDetectTrack(ctx: StageContext): Promise<StageOutcome> {
     await finishTracks(tracker.drainEnded());
     framesDone++;
     ctx.onProgress({ framesDone, framesTotal });
+    if (tracker.idle) await checkpoint(frame.frameIdx + profile.stride, false);
   }
   tracker.endAll('end');
   await finishTracks(tracker.drainEnded());
   await bins.drain();
   await Promise.all([detector.release(), landmarks.release()]);
+  removeCheckpoint(checkpointPath);
 
   const shots = cuts.shots();
   trackRows.sort((a, b) => a.track_id - b.track_id);

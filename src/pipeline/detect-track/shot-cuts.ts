@@ -27,6 +27,16 @@ export interface Shot {
   end_ts: number;
 }
 
+/** What a checkpoint keeps of the detector: enough to continue with the next frame as if never stopped. */
+export interface ShotCutState {
+  /** Histograms of the last pushed frame (`CELLS x BINS`). */
+  previous: number[];
+  /** Closed shots. */
+  done: Shot[];
+  /** The open shot, or null before the first frame. */
+  open: Shot | null;
+}
+
 /** Settings of the detector. */
 export interface ShotCutOptions {
   /**
@@ -104,6 +114,30 @@ export class ShotCutDetector {
     }
     [this.current, this.previous] = [this.previous, this.current];
     return isCut;
+  }
+
+  /** Copies the state for a checkpoint (see `restore`). */
+  snapshot(): ShotCutState {
+    return {
+      previous: Array.from(this.previous),
+      done: this.shots().slice(0, this.done.length),
+      open: this.open ? { ...this.open } : null,
+    };
+  }
+
+  /**
+   * Continues from a checkpoint: the next `push` compares with the last frame pushed before `snapshot`.
+   * @throws InputError (`INPUT_INVALID`) when the histogram size does not match this build
+   */
+  restore(state: ShotCutState): void {
+    if (state.previous.length !== this.previous.length) {
+      throw new InputError(
+        `Shot-cut checkpoint has ${state.previous.length} histogram bins, this build uses ${this.previous.length}: restart the stage without --resume`,
+      );
+    }
+    this.previous.set(state.previous);
+    this.done.splice(0, this.done.length, ...state.done.map((s) => ({ ...s })));
+    this.open = state.open ? { ...state.open } : null;
   }
 
   /** The shots so far, the last one still open (it ends at the last pushed frame). Copies. */

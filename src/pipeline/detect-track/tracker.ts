@@ -25,6 +25,8 @@ export interface ByteTrackerOptions {
   maxGapS: number;
   /** Consecutive matched analysed frames that confirm a new track (default: `config.track.min_hits`). */
   minHits: number;
+  /** Id of the first track confirmed (a resumed run continues the numbering). Default 1. */
+  firstTrackId?: number;
 }
 
 /** One detection of the current analysed frame. Scores are assumed `>= config.detect.score_threshold`. */
@@ -108,10 +110,22 @@ interface LiveTrack {
 export class ByteTracker {
   private live: LiveTrack[] = [];
   private ended: FinishedTrack[] = [];
-  private nextId = 1;
+  private nextId: number;
 
   /** @param opts - association gates, confirmation and gap; see `ByteTrackerOptions` */
-  constructor(private readonly opts: ByteTrackerOptions) {}
+  constructor(private readonly opts: ByteTrackerOptions) {
+    this.nextId = opts.firstTrackId ?? 1;
+  }
+
+  /** Id the next confirmed track will get. */
+  get nextTrackId(): number {
+    return this.nextId;
+  }
+
+  /** True when no track is live (tentative, tracked or lost) and every ended one was drained: a clean restart point. */
+  get idle(): boolean {
+    return this.live.length === 0 && this.ended.length === 0;
+  }
 
   /**
    * Feeds one analysed frame (frames in increasing `ts`) and its detections.

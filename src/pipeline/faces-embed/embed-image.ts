@@ -50,7 +50,10 @@ interface LocatedFace extends Omit<ImageFaceEmbedding, 'embedding'> {
 }
 
 const largest = (faces: FaceBox[]): FaceBox | undefined =>
-  faces.reduce<FaceBox | undefined>((best, f) => (best && area(best.bbox) >= area(f.bbox) ? best : f), undefined);
+  faces.reduce<FaceBox | undefined>(
+    (best, f) => (best && area(best.bbox) >= area(f.bbox) ? best : f),
+    undefined,
+  );
 
 const area = (b: BBox): number => (b[2] - b[0]) * (b[3] - b[1]);
 
@@ -133,7 +136,9 @@ export class FaceImageEmbedder {
 
   private async locate(image: RgbImage): Promise<LocatedFace> {
     const { score_threshold, nms_iou } = this.config.detect;
-    const face = largest(await this.detector.detect(image, { scoreThreshold: score_threshold, nmsIou: nms_iou }));
+    const face = largest(
+      await this.detector.detect(image, { scoreThreshold: score_threshold, nmsIou: nms_iou }),
+    );
     if (!face) {
       return { bbox: null, score: null, crop: null, reason: 'no_face' };
     }
@@ -142,7 +147,9 @@ export class FaceImageEmbedder {
       return { ...found, crop: null, reason: 'too_small' };
     }
     const points =
-      face.landmarks?.length === 5 ? face.landmarks : (await this.landmarks.predict5(image, [face.bbox]))[0]!;
+      face.landmarks?.length === 5
+        ? face.landmarks
+        : (await this.landmarks.predict5(image, [face.bbox]))[0]!;
     const crop = new Uint8Array(ALIGNED_SIZE_PX * ALIGNED_SIZE_PX * 3);
     alignFace(image, points, crop);
     return { ...found, crop, reason: null };
