@@ -42,11 +42,15 @@ const CONCERNS: [RegExp, string][] = [
 /** Why a frame is in a concern's bucket: model runs and resampling are told apart inside each model's bucket. */
 function concernOf(stack: ProfileNode[]): string {
   const leaf = stack[0]!.callFrame;
-  if (leaf.url === '' && leaf.functionName.startsWith('(')) return leaf.functionName;
+  if (leaf.url === '' && leaf.functionName.startsWith('(')) {
+    return leaf.functionName;
+  }
   for (const node of stack) {
     const file = basename(node.callFrame.url);
     const hit = CONCERNS.find(([re]) => re.test(file));
-    if (!hit) continue;
+    if (!hit) {
+      continue;
+    }
     const [, concern] = hit;
     if (['detection', 'landmarks', 'embedding'].includes(concern)) {
       const inOrt = stack.some((n) => n.callFrame.url.includes('onnxruntime'));
@@ -60,13 +64,21 @@ function concernOf(stack: ProfileNode[]): string {
 
 function main(): void {
   const [file, topArg] = process.argv.slice(2);
-  if (!file) throw new Error('usage: tsx bench/cpu-profile-summary.ts FILE.cpuprofile [TOP]');
+  if (!file) {
+    throw new Error('usage: tsx bench/cpu-profile-summary.ts FILE.cpuprofile [TOP]');
+  }
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
-  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  for (const n of profile.nodes) {
+    for (const c of n.children ?? []) {
+      parent.set(c, n.id);
+    }
+  }
   const selfUs = new Map<number, number>();
-  profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  profile.samples.forEach((id, i) =>
+    selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)),
+  );
 
   const bySelf = new Map<string, number>();
   const byConcern = new Map<string, number>();
@@ -74,7 +86,9 @@ function main(): void {
   for (const [id, us] of selfUs) {
     totalUs += us;
     const stack: ProfileNode[] = [];
-    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) stack.push(byId.get(at)!);
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+      stack.push(byId.get(at)!);
+    }
     const f = stack[0]!.callFrame;
     const key = `${f.functionName || '(anonymous)'} ${basename(f.url)}:${f.lineNumber + 1}`;
     bySelf.set(key, (bySelf.get(key) ?? 0) + us);
@@ -85,7 +99,11 @@ function main(): void {
     [...m]
       .sort((a, b) => b[1] - a[1])
       .slice(0, top)
-      .map(([k, us]) => ({ k, s: Math.round(us / 1e4) / 100, pct: Math.round((1000 * us) / totalUs) / 10 }));
+      .map(([k, us]) => ({
+        k,
+        s: Math.round(us / 1e4) / 100,
+        pct: Math.round((1000 * us) / totalUs) / 10,
+      }));
   const out = {
     total_s: Math.round(totalUs / 1e4) / 100,
     by_concern: table(byConcern, 100),

@@ -32,6 +32,8 @@ const FULL_LOOPS = 29;
 const EP_ID = 'bench-s01e01';
 /** Process-tree sampling interval, milliseconds. */
 const SAMPLE_INTERVAL_MS = 200;
+/** Share of the machine's CPU time that other processes may use before a measurement counts as disturbed. */
+const MAX_OTHER_CPU_SHARE = 0.05;
 /** Targets of issue 2 on a 2-core machine. */
 const TARGETS = { min_realtime_factor: 15, max_ratio_to_floor: 1.6, max_peak_rss_mb: 600 };
 
@@ -58,6 +60,21 @@ function checkExit(what: string, m: ChildMeasurement): void {
   if (m.code !== 0) {
     throw new Error(`${what} exited with ${m.code}:\n${m.stderr_tail}`);
   }
+}
+
+/**
+ * True when the rest of the machine used under {@link MAX_OTHER_CPU_SHARE} of its CPU time during `m`; warns on
+ * stderr otherwise, since other work then skews the figures.
+ */
+function isQuiet(m: ChildMeasurement, cores: number): boolean {
+  const share = m.other_cpu_s / (m.wall_s * cores);
+  if (share <= MAX_OTHER_CPU_SHARE) {
+    return true;
+  }
+  process.stderr.write(
+    `bench: warning: other processes used ${(100 * share).toFixed(0)} % of the CPUs\n`,
+  );
+  return false;
 }
 
 /** CPU seconds and peak RSS per executable name (`node`, `ffmpeg`, ...). */
@@ -142,18 +159,24 @@ async function main(): Promise<void> {
         frames: probe.frame_count,
         fps: round(probe.fps, 3),
       },
-      machine: { cores, node: process.version },
+      machine: {
+        cores,
+        node: process.version,
+        quiet: isQuiet(floor, cores) && isQuiet(run, cores),
+      },
       profile,
       floor: {
         wall_s: round(floor.wall_s),
         cpu_s: round(floor.cpu_s),
         cpu_utilisation: round(floor.cpu_s / (floor.wall_s * cores), 3),
+        other_cpu_s: round(floor.other_cpu_s),
         peak_rss_mb: round(floor.peak_tree_rss_mb, 1),
       },
       run: {
         wall_s: round(run.wall_s),
         cpu_s: round(run.cpu_s),
         cpu_utilisation: round(run.cpu_s / (run.wall_s * cores), 3),
+        other_cpu_s: round(run.other_cpu_s),
         cpu_by_process: byComm(run),
         stage_wall_s: stageWallS,
         counts,

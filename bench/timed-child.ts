@@ -26,6 +26,8 @@ export interface ChildMeasurement {
   wall_s: number;
   /** User + system CPU seconds of the child and every descendant it waited for (exact: from our `cutime`). */
   cpu_s: number;
+  /** CPU seconds the rest of the machine used meanwhile (all CPUs busy time minus `cpu_s`): 0 on an idle machine. */
+  other_cpu_s: number;
   /** Largest sum of `VmRSS` over the tree seen at one sample, MB. */
   peak_tree_rss_mb: number;
   /** Every process seen in the tree. */
@@ -52,6 +54,18 @@ function statFields(pid: number | 'self'): string[] {
 function reapedChildrenCpuS(): number {
   const f = statFields('self');
   return (Number(f[13]) + Number(f[14])) / CLK_TCK;
+}
+
+/** Busy CPU seconds of the whole machine since boot (`/proc/stat`: all but idle and iowait). */
+function machineBusyCpuS(): number {
+  const f = readFileSync('/proc/stat', 'utf8')
+    .split('\n')[0]!
+    .trim()
+    .split(/\s+/)
+    .slice(1)
+    .map(Number);
+  const total = f.slice(0, 8).reduce((a, b) => a + b, 0);
+  return (total - f[3]! - f[4]!) / CLK_TCK;
 }
 
 /** The pid and every descendant of it, from `/proc/PID/task/TID/children`. */
@@ -98,6 +112,7 @@ export async function measureChild(
   const seen = new Map<number, ProcessUsage>();
   let peakTreeKb = 0;
   const cpuBefore = reapedChildrenCpuS();
+  const busyBefore = machineBusyCpuS();
   const t0 = performance.now();
   const child = spawn(file, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const sample = (): void => {
@@ -133,10 +148,12 @@ export async function measureChild(
     child.once('error', reject);
     child.once('close', (c) => resolve(c));
   }).finally(() => clearInterval(timer));
+  const cpuS = reapedChildrenCpuS() - cpuBefore;
   return {
     code,
     wall_s: (performance.now() - t0) / 1000,
-    cpu_s: reapedChildrenCpuS() - cpuBefore,
+    cpu_s: cpuS,
+    other_cpu_s: Math.max(0, machineBusyCpuS() - busyBefore - cpuS),
     peak_tree_rss_mb: peakTreeKb / KB_PER_MB,
     processes: [...seen.values()],
     stdout,

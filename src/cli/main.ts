@@ -7,6 +7,8 @@ import { loadConfig, type ConfigInput } from '../config/index.ts';
 import { AppError, isUserError } from '../errors.ts';
 import { DEVICES, PROFILES, STAGES, type Stage } from '../types.ts';
 import { runCommand, type RunOptions } from './commands/run.ts';
+import { serveCommand } from './commands/serve.ts';
+import { workerCommand } from './commands/worker.ts';
 import { stageCommand, type StageOptions } from './commands/stage.ts';
 
 interface CommonFlags {
@@ -90,6 +92,25 @@ withCommonOptions(
   program.command('config').description('print the effective config as JSON'),
 ).action((flags: CommonFlags) => {
   process.stdout.write(`${JSON.stringify(configFrom(flags), null, 2)}\n`);
+});
+
+const untilSignal = (): Promise<void> =>
+  new Promise((done) => {
+    process.once('SIGINT', () => done());
+    process.once('SIGTERM', () => done());
+  });
+
+withCommonOptions(program.command('serve').description('serve the HTTP API (OpenAPI at /docs)'))
+  .option('--port <n>', 'TCP port (default: config api.port; 0 picks a free one)', Number)
+  .option('--host <host>', 'interface to listen on (default: config api.host)')
+  .action(async (flags: CommonFlags & { port?: number; host?: string }) => {
+    await serveCommand(configFrom(flags), flags, untilSignal());
+  });
+
+withCommonOptions(
+  program.command('worker').description('run queued stage jobs (redis mode)'),
+).action(async (flags: CommonFlags) => {
+  await workerCommand(configFrom(flags), untilSignal());
 });
 
 try {

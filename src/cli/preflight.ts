@@ -3,12 +3,13 @@
  * the stages will load are present and pass their sha256 check. Opens no ONNX session.
  */
 import type { Config } from '../config/index.ts';
-import { resolveDevice, resolveModel } from '../models/index.ts';
+import { resolveDevice, resolveModel, type ModelKind } from '../models/index.ts';
 import type { Stage } from '../types.ts';
 
 /**
  * Fails fast, before an episode or run is registered, on a device or model problem a stage would hit later.
- * Model hashes are cached per process, so the stages do not hash the files again.
+ * Stages without models (cluster, screentime) need no check. Model hashes are cached per process, so the stages
+ * do not hash the files again.
  * @param config - loaded config: `device`, `allow_cpu_fallback`, `models_dir`, `models`, `detect.detector`
  * @param stages - the stages about to run; detect_track needs the detector and landmark model, faces_embed the
  *   embedder
@@ -16,12 +17,21 @@ import type { Stage } from '../types.ts';
  *   ModelError (`MODEL_INVALID`) when a needed model is unknown, missing or fails its sha256 check
  */
 export function preflight(config: Config, stages: readonly Stage[]): void {
-  resolveDevice(config.device, config.allow_cpu_fallback);
+  const models: [string, ModelKind][] = [];
   if (stages.includes('detect_track')) {
-    resolveModel(config.models_dir, config.models[config.detect.detector], 'detector');
-    resolveModel(config.models_dir, config.models.landmarks, 'landmarks');
+    models.push(
+      [config.models[config.detect.detector], 'detector'],
+      [config.models.landmarks, 'landmarks'],
+    );
   }
   if (stages.includes('faces_embed')) {
-    resolveModel(config.models_dir, config.models.embedder, 'embedder');
+    models.push([config.models.embedder, 'embedder']);
+  }
+  if (models.length === 0) {
+    return;
+  }
+  resolveDevice(config.device, config.allow_cpu_fallback);
+  for (const [ref, kind] of models) {
+    resolveModel(config.models_dir, ref, kind);
   }
 }

@@ -26,6 +26,7 @@ const ENV_KEYS: Record<string, (v: string) => ConfigInput> = {
   SCREENALYTICS_QUEUE_NAME: (v) => ({ jobs: { queue_name: v } }),
   SCREENALYTICS_QUEUE_PREFIX: (v) => ({ jobs: { queue_prefix: v } }),
   SCREENALYTICS_WORKER_CONCURRENCY: (v) => ({ jobs: { worker_concurrency: Number(v) } }),
+  SCREENALYTICS_WORKER_GRACE_S: (v) => ({ jobs: { worker_shutdown_grace_s: Number(v) } }),
   SCREENALYTICS_HOST: (v) => ({ api: { host: v } }),
   SCREENALYTICS_PORT: (v) => ({ api: { port: Number(v) } }),
 };

@@ -93,7 +93,7 @@ export const configSchema = z.object({
   track: z
     .object({
       /** Detections at or above this score take part in the first association and may start tracks. */
-      high_score: z.number().min(0).max(1).default(0.6),
+      high_score: z.number().min(0).max(1).default(0.95),
       /** Minimum IoU for a match in the first (high-score) association. */
       match_iou_high: z.number().min(0).max(1).default(0.2),
       /** Minimum IoU for a match in the second (low-score) association. */
@@ -125,7 +125,7 @@ export const configSchema = z.object({
   cluster: z
     .object({
       /** Average-linkage cosine distance at which merging stops (1 - similarity). */
-      distance_threshold: z.number().min(0).max(2).default(0.55),
+      distance_threshold: z.number().min(0).max(2).default(0.65),
     })
     .prefault({}),
   /** Screen-time math. */
@@ -160,7 +160,7 @@ export const configSchema = z.object({
       queue_prefix: z.string().min(1).default('bull'),
       /** Jobs one worker process runs at once. Env `SCREENALYTICS_WORKER_CONCURRENCY`. */
       worker_concurrency: z.number().int().min(1).max(64).default(1),
-      /** Seconds a worker told to stop (SIGTERM) lets its running job finish before re-queueing it. */
+      /** Seconds a worker told to stop (SIGTERM) lets its running job finish before re-queueing it. Env `SCREENALYTICS_WORKER_GRACE_S`. */
       worker_shutdown_grace_s: z.number().min(0).default(30),
       /** Log lines in the `log_tail` of a job. */
       log_tail_lines: z.number().int().min(0).max(10000).default(50),

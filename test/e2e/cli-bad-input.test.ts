@@ -25,7 +25,11 @@ async function truncateCopy(input: string, out: string, fraction: number): Promi
 async function patchTagCopy(input: string, out: string, from: string, to: string): Promise<number> {
   const bytes = await readFile(input);
   let count = 0;
-  for (let i = bytes.indexOf(from, 0, 'latin1'); i >= 0; i = bytes.indexOf(from, i + from.length, 'latin1')) {
+  for (
+    let i = bytes.indexOf(from, 0, 'latin1');
+    i >= 0;
+    i = bytes.indexOf(from, i + from.length, 'latin1')
+  ) {
     bytes.write(to, i, 'latin1');
     count++;
   }
@@ -75,14 +79,21 @@ interface BadCase {
 describe('screenalytics run on bad input', () => {
   let root = '';
   const input = (name: string): string => join(root, name);
-  const unavailableDevice = (['cuda', 'coreml'] as const).find((d) => !listAvailableAccelerators().includes(d));
+  const unavailableDevice = (['cuda', 'coreml'] as const).find(
+    (d) => !listAvailableAccelerators().includes(d),
+  );
 
   beforeAll(async () => {
     root = await makeTempDir('sa-e2e-bad-');
     await writeFile(input('empty.mp4'), '');
     await writeFile(input('notes.mp4'), 'These are my notes, not a video.\n');
     await truncateCopy(FRANCK, input('truncated.mp4'), 0.6);
-    const patched = await patchTagCopy(join(CLIPS, 'cap13_edit2.mp4'), input('codec.mp4'), 'avc1', 'xxxx');
+    const patched = await patchTagCopy(
+      join(CLIPS, 'cap13_edit2.mp4'),
+      input('codec.mp4'),
+      'avc1',
+      'xxxx',
+    );
     expect(patched).toBeGreaterThan(0);
     await makeTestPattern(input('no-faces.mp4'), 3);
     corruptModelCopy(input('models'), 'fr_detect.onnx');
@@ -90,11 +101,27 @@ describe('screenalytics run on bad input', () => {
   afterAll(() => removeTempDir(root));
 
   const cases: BadCase[] = [
-    { what: 'the video file is missing', args: () => ['run', input('missing.mp4')], problem: /not found/ },
+    {
+      what: 'the video file is missing',
+      args: () => ['run', input('missing.mp4')],
+      problem: /not found/,
+    },
     { what: 'the video file is empty', args: () => ['run', input('empty.mp4')], problem: /empty/ },
-    { what: 'a text file is named .mp4', args: () => ['run', input('notes.mp4')], problem: /not a video/ },
-    { what: 'the mp4 is truncated', args: () => ['run', input('truncated.mp4')], problem: /truncated/ },
-    { what: 'the codec is unknown', args: () => ['run', input('codec.mp4')], problem: /codec "xxxx"/ },
+    {
+      what: 'a text file is named .mp4',
+      args: () => ['run', input('notes.mp4')],
+      problem: /not a video/,
+    },
+    {
+      what: 'the mp4 is truncated',
+      args: () => ['run', input('truncated.mp4')],
+      problem: /truncated/,
+    },
+    {
+      what: 'the codec is unknown',
+      args: () => ['run', input('codec.mp4')],
+      problem: /codec "xxxx"/,
+    },
     {
       what: 'the episode id holds a slash',
       args: () => ['run', FRANCK, '--ep-id', 'fotb/s01e01'],
@@ -105,14 +132,22 @@ describe('screenalytics run on bad input', () => {
       args: () => ['run', FRANCK, '--ep-id', '../fotb-s01e01'],
       problem: /episode id "\.\.\/fotb-s01e01"/,
     },
-    { what: 'the profile flag is unknown', args: () => ['run', FRANCK, '--profile', 'turbo'], problem: /turbo/ },
+    {
+      what: 'the profile flag is unknown',
+      args: () => ['run', FRANCK, '--profile', 'turbo'],
+      problem: /turbo/,
+    },
     {
       what: 'the profile env var is unknown',
       args: () => ['run', FRANCK],
       env: () => ({ SCREENALYTICS_PROFILE: 'turbo' }),
       problem: /profile/,
     },
-    { what: 'the device is unknown', args: () => ['run', FRANCK, '--device', 'tpu'], problem: /device.*tpu/ },
+    {
+      what: 'the device is unknown',
+      args: () => ['run', FRANCK, '--device', 'tpu'],
+      problem: /device.*tpu/,
+    },
     {
       what: 'a model file is corrupted',
       args: () => ['run', FRANCK],
@@ -164,9 +199,19 @@ describe('screenalytics run on bad input', () => {
       expect(runs).toHaveLength(1);
       const markersDir = join(dataDir, runs[0]!, 'markers');
       const markers = readdirSync(markersDir).map(
-        (f) => JSON.parse(readFileSync(join(markersDir, f), 'utf8')) as { stage: string; status: string; zero_rows: boolean },
+        (f) =>
+          JSON.parse(readFileSync(join(markersDir, f), 'utf8')) as {
+            stage: string;
+            status: string;
+            zero_rows: boolean;
+          },
       );
-      expect(markers.map((m) => m.stage).sort()).toEqual(['cluster', 'detect_track', 'faces_embed', 'screentime']);
+      expect(markers.map((m) => m.stage).sort()).toEqual([
+        'cluster',
+        'detect_track',
+        'faces_embed',
+        'screentime',
+      ]);
       for (const m of markers) {
         expect(m).toMatchObject({ status: 'success', zero_rows: true });
       }

@@ -67,7 +67,9 @@ export function listRunDirs(dataDir: string): string[] {
   return readdirSync(episodes)
     .flatMap((ep) => {
       const runs = join(episodes, ep, 'runs');
-      return existsSync(runs) ? readdirSync(runs).map((run) => join('episodes', ep, 'runs', run)) : [];
+      return existsSync(runs)
+        ? readdirSync(runs).map((run) => join('episodes', ep, 'runs', run))
+        : [];
     })
     .sort();
 }

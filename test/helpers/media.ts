@@ -20,8 +20,7 @@ export async function ffmpeg(args: readonly string[]): Promise<void> {
 
 /** How {@link concatClips} joins clips. */
 export type ConcatMode =
-  | { kind: 'copy' }
-  | { kind: 'reencode'; widthPx: number; heightPx: number; fps: number };
+  { kind: 'copy' } | { kind: 'reencode'; widthPx: number; heightPx: number; fps: number };
 
 /**
  * Joins clips one after another with ffmpeg's concat demuxer. `copy` keeps the streams as they are (the clips
@@ -44,7 +43,20 @@ export async function concatClips(
     const scale = `scale=${w}:${h}:force_original_aspect_ratio=decrease,pad=${w}:${h}:(ow-iw)/2:(oh-ih)/2,setsar=1,fps=${fps}`;
     parts = inputs.map((_, i) => join(workDir, `part-${i}.mp4`));
     for (const [i, input] of inputs.entries()) {
-      await ffmpeg(['-i', input, '-an', '-vf', scale, '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', parts[i]!]);
+      await ffmpeg([
+        '-i',
+        input,
+        '-an',
+        '-vf',
+        scale,
+        '-c:v',
+        'libx264',
+        '-preset',
+        'ultrafast',
+        '-pix_fmt',
+        'yuv420p',
+        parts[i]!,
+      ]);
     }
   }
   const list = join(workDir, 'concat.txt');
@@ -69,5 +81,17 @@ export async function extractFrame(video: string, atS: number, out: string): Pro
  */
 export async function makeTestPattern(out: string, durationS: number): Promise<void> {
   const src = `testsrc=duration=${durationS}:size=320x240:rate=25`;
-  await ffmpeg(['-f', 'lavfi', '-i', src, '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', out]);
+  await ffmpeg([
+    '-f',
+    'lavfi',
+    '-i',
+    src,
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-pix_fmt',
+    'yuv420p',
+    out,
+  ]);
 }

@@ -6,10 +6,11 @@ import { join } from 'node:path';
 /**
  * Creates a fresh, empty directory.
  * @param prefix - start of the directory name, e.g. `sa-e2e-`
+ * @param parent - folder to create it in (default: the OS temp folder)
  * @returns its absolute path
  */
-export function makeTempDir(prefix: string): Promise<string> {
-  return mkdtemp(join(tmpdir(), prefix));
+export function makeTempDir(prefix: string, parent: string = tmpdir()): Promise<string> {
+  return mkdtemp(join(parent, prefix));
 }
 
 /**

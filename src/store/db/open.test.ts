@@ -28,11 +28,12 @@ describe('openDatabase', () => {
       .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
       .pluck()
       .all();
-    expect(tables).toEqual(['episodes', 'runs', 'schema_migrations', 'shows']);
+    expect(tables).toEqual(['episodes', 'jobs', 'runs', 'schema_migrations', 'shows']);
     first.close();
     const second = openDatabase(dir);
     expect(second.prepare('SELECT version, name FROM schema_migrations').all()).toEqual([
       { version: 1, name: '001-init.sql' },
+      { version: 2, name: '002-jobs.sql' },
     ]);
     expect(migrate(second)).toEqual([]);
     second.close();
@@ -45,11 +46,11 @@ describe('migrate', () => {
     cpSync(MIGRATIONS_DIR, migrations, { recursive: true });
     const db = openDatabase(dir);
     writeFileSync(
-      join(migrations, '002-notes.sql'),
+      join(migrations, '900-notes.sql'),
       'CREATE TABLE notes (id INTEGER PRIMARY KEY) STRICT;',
     );
     writeFileSync(join(migrations, 'README.md'), 'not a migration');
-    expect(migrate(db, migrations)).toEqual(['002-notes.sql']);
+    expect(migrate(db, migrations)).toEqual(['900-notes.sql']);
     expect(migrate(db, migrations)).toEqual([]);
     db.close();
   });

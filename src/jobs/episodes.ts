@@ -1,0 +1,169 @@
+/**
+ * @module Episodes as the API manages them: register (with a server-side video path, or later an upload), list,
+ * read, delete (refused while a stage job is alive), and the video's probe.
+ */
+import { createWriteStream, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { extname, join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { NotFoundError } from '../errors.ts';
+import { registerEpisode } from '../pipeline/index.ts';
+import {
+  deleteEpisode,
+  episodeDir,
+  getEpisode,
+  latestRun,
+  listActiveJobs,
+  listEpisodes,
+  makeEpisodeId,
+  parseEpisodeId,
+  readSource,
+  sourceJson,
+  tmpPathFor,
+  upsertEpisode,
+  type Episode,
+  type SourceJson,
+} from '../store/index.ts';
+import type { JobsContext } from './context.ts';
+import { StageBusyError } from './errors.ts';
+import { abandon } from './job-state.ts';
+import { viewJob } from './job-view.ts';
+import { isStalled } from './stall.ts';
+
+/** An episode as the API shows it. */
+export interface EpisodeView extends Episode {
+  /** True once a video is registered (its probe is in `source.json`). */
+  has_video: boolean;
+  /** The newest run, or null. */
+  latest_run_id: string | null;
+}
+
+/** What creates an episode. */
+export interface NewEpisode {
+  /** Show name (slugified into the id). */
+  show: string;
+  /** Season number. */
+  season: number;
+  /** Episode number. */
+  episode: number;
+  /** Title. */
+  title?: string;
+  /** A video file on the server; leave out to upload it later. */
+  video_path?: string;
+}
+
+function view(ctx: JobsContext, episode: Episode): EpisodeView {
+  return {
+    ...episode,
+    has_video: readSource(sourceJson(ctx.config.data_dir, episode.ep_id)) !== null,
+    latest_run_id: latestRun(ctx.db, episode.ep_id)?.run_id ?? null,
+  };
+}
+
+/**
+ * @returns the episode
+ * @throws InputError for a bad id; NotFoundError when it is not registered
+ */
+export function getEpisodeView(ctx: JobsContext, epId: string): EpisodeView {
+  const episode = getEpisode(ctx.db, parseEpisodeId(epId));
+  if (!episode) {
+    throw new NotFoundError(
+      `Episode ${epId} is not registered: create it with POST /episodes first`,
+    );
+  }
+  return view(ctx, episode);
+}
+
+/** @returns every episode, by show, season, episode */
+export function listEpisodeViews(ctx: JobsContext): EpisodeView[] {
+  return listEpisodes(ctx.db).map((e) => view(ctx, e));
+}
+
+/**
+ * Registers an episode (again, when it exists: title and video are updated).
+ * @throws InputError (`INPUT_INVALID` for the naming, `VIDEO_UNREADABLE` for the video) before anything is written
+ */
+export async function createEpisode(ctx: JobsContext, input: NewEpisode): Promise<EpisodeView> {
+  const epId = makeEpisodeId(input.show, input.season, input.episode);
+  const naming = { epId, show: input.show, title: input.title };
+  if (input.video_path !== undefined) {
+    await registerEpisode(ctx.config.data_dir, ctx.db, input.video_path, naming);
+  } else {
+    upsertEpisode(ctx.db, { ep_id: epId, title: input.title, show_name: input.show });
+  }
+  return getEpisodeView(ctx, epId);
+}
+
+/**
+ * Stores an uploaded video under `episodes/{ep_id}/video/source{.ext}` (temporary file, then rename) and registers
+ * it; a file ffprobe cannot read is removed again.
+ * @param ctx - jobs context
+ * @param epId - registered episode
+ * @param filename - the client's file name (only its extension is kept)
+ * @param body - the file's bytes
+ * @throws NotFoundError for an unknown episode; InputError (`VIDEO_UNREADABLE`) when it is not a video
+ */
+export async function saveUploadedVideo(
+  ctx: JobsContext,
+  epId: string,
+  filename: string,
+  body: Readable,
+): Promise<EpisodeView> {
+  getEpisodeView(ctx, epId);
+  const ext = /^\.[a-z0-9]{1,5}$/.test(extname(filename).toLowerCase())
+    ? extname(filename).toLowerCase()
+    : '.bin';
+  const dir = join(episodeDir(ctx.config.data_dir, epId), 'video');
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, `source${ext}`);
+  const tmp = tmpPathFor(path);
+  try {
+    await pipeline(body, createWriteStream(tmp, { flags: 'wx' }));
+    renameSync(tmp, path);
+    await registerEpisode(ctx.config.data_dir, ctx.db, path, { epId });
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    rmSync(path, { force: true });
+    throw err;
+  }
+  return getEpisodeView(ctx, epId);
+}
+
+/**
+ * @returns the video's `source.json` (path and ffprobe summary)
+ * @throws NotFoundError when the episode or its video is not registered
+ */
+export function videoMeta(ctx: JobsContext, epId: string): SourceJson {
+  getEpisodeView(ctx, epId);
+  const source = readSource(sourceJson(ctx.config.data_dir, epId));
+  if (!source) {
+    throw new NotFoundError(
+      `Episode ${epId} has no video yet: upload it with POST /episodes/${epId}/video`,
+    );
+  }
+  return source;
+}
+
+/**
+ * Deletes an episode: its database rows (runs, jobs) and its folder in the data directory. A registered video
+ * outside the data directory is kept. Stalled jobs are ended; a live job refuses the delete.
+ * @throws NotFoundError for an unknown episode; StageBusyError (409) while a stage job is alive
+ */
+export function removeEpisode(ctx: JobsContext, epId: string): void {
+  const id = parseEpisodeId(epId);
+  ctx.db
+    .transaction(() => {
+      for (const job of listActiveJobs(ctx.db, id)) {
+        if (!isStalled(ctx, job) && job.state === 'running') {
+          throw new StageBusyError(
+            `${job.stage} of ${id} is running: cancel it before deleting the episode`,
+            viewJob(ctx, job),
+          );
+        }
+        abandon(ctx, job, 'episode deleted', 'cancelled');
+      }
+      deleteEpisode(ctx.db, id);
+    })
+    .immediate();
+  rmSync(episodeDir(ctx.config.data_dir, id), { recursive: true, force: true });
+}

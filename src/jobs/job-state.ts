@@ -1,0 +1,182 @@
+/**
+ * @module Job state changes as the jobs layer sees them: each runs the store's transition, the lock file change
+ * and the `runtime.json` mirror in ONE SQLite IMMEDIATE transaction, so that processes sharing the data directory
+ * see them in a single order.
+ */
+import {
+  claimJob,
+  endLostJob,
+  finishJob,
+  finishMarker,
+  heartbeatJob,
+  lockFile,
+  readMarker,
+  recordJobChild,
+  requestJobCancel,
+  requeueJob,
+  runPaths,
+  writeMarker,
+  type Job,
+  type JobProgress,
+} from '../store/index.ts';
+import type { JobsContext } from './context.ts';
+import { removeLock, updateLock } from './lock.ts';
+import { syncRuntime } from './runtime-mirror.ts';
+
+function lockOf(ctx: JobsContext, job: Job): string {
+  return lockFile(ctx.config.data_dir, job.ep_id, job.stage);
+}
+
+/**
+ * This process claims a queued job: `claimJob`, the lock names this process, runtime.json updated.
+ * @returns the running job, or null when it is no longer queued (cancelled first)
+ * @throws NotFoundError when the job does not exist
+ */
+export function claim(ctx: JobsContext, queued: Job): Job | null {
+  return ctx.db
+    .transaction(() => {
+      const job = claimJob(ctx.db, queued.job_id, { host: ctx.host, pid: ctx.pid });
+      if (job) {
+        updateLock(lockOf(ctx, job), job.job_id, {
+          pid: ctx.pid,
+          host: ctx.host,
+          heartbeat_at: job.heartbeat_at!,
+        });
+        syncRuntime(ctx.config.data_dir, ctx.db, job.ep_id);
+      }
+      return job;
+    })
+    .immediate();
+}
+
+/**
+ * Records the spawned child process of a running job (`recordJobChild`, runtime.json pid).
+ * @returns the job, or null when it is no longer running
+ */
+export function recordChild(ctx: JobsContext, job: Job, childPid: number): Job | null {
+  return ctx.db
+    .transaction(() => {
+      const row = recordJobChild(ctx.db, job.job_id, childPid);
+      if (row) {
+        syncRuntime(ctx.config.data_dir, ctx.db, job.ep_id);
+      }
+      return row;
+    })
+    .immediate();
+}
+
+/**
+ * Heartbeat: `heartbeatJob` and the lock's `heartbeat_at`.
+ * @returns the job (with `cancel_requested_at`), or null when it is no longer running
+ */
+export function beat(ctx: JobsContext, job: Job, progress: JobProgress | null): Job | null {
+  return ctx.db
+    .transaction(() => {
+      const row = heartbeatJob(ctx.db, job.job_id, progress);
+      if (row) {
+        updateLock(lockOf(ctx, job), job.job_id, { heartbeat_at: row.heartbeat_at! });
+      }
+      return row;
+    })
+    .immediate();
+}
+
+/**
+ * Asks for a cancel (`requestJobCancel`): a queued job is cancelled at once and its lock released; a running job's
+ * runner sees the flag within `config.jobs.poll_ms` and stops it.
+ * @returns the job after the change
+ * @throws NotFoundError when the job does not exist
+ */
+export function askCancel(ctx: JobsContext, jobId: string): Job {
+  return ctx.db
+    .transaction(() => {
+      const row = requestJobCancel(ctx.db, jobId);
+      if (row.state === 'cancelled') {
+        removeLock(lockOf(ctx, row), row.job_id);
+        syncRuntime(ctx.config.data_dir, ctx.db, row.ep_id);
+      }
+      return row;
+    })
+    .immediate();
+}
+
+/**
+ * A runner ends its job: `finishJob`, lock released (when it still names the job), runtime.json cleared.
+ * @returns the final job, or null when another process had ended it already
+ */
+export function settle(
+  ctx: JobsContext,
+  job: Job,
+  end: {
+    state: 'success' | 'error' | 'cancelled';
+    error?: string | null;
+    progress?: JobProgress | null;
+  },
+): Job | null {
+  return ctx.db
+    .transaction(() => {
+      const row = finishJob(ctx.db, job.job_id, end);
+      removeLock(lockOf(ctx, job), job.job_id);
+      syncRuntime(ctx.config.data_dir, ctx.db, job.ep_id);
+      return row;
+    })
+    .immediate();
+}
+
+/**
+ * Ends a job whose runner is gone (lock takeover, cancel or resume of a stalled job): `endLostJob`, its lock
+ * released, runtime.json cleared.
+ * @returns the ended job, or null when it was final already
+ */
+export function abandon(
+  ctx: JobsContext,
+  job: Job,
+  reason: string,
+  state: 'error' | 'cancelled',
+): Job | null {
+  return ctx.db
+    .transaction(() => {
+      const row = endLostJob(ctx.db, job.job_id, reason, state);
+      removeLock(lockOf(ctx, job), job.job_id);
+      syncRuntime(ctx.config.data_dir, ctx.db, job.ep_id);
+      return row;
+    })
+    .immediate();
+}
+
+/**
+ * Puts a running job back in the queue (worker shutdown): `requeueJob`; it keeps its lock, as a queued job does.
+ * @returns the queued job, or null when it was no longer running
+ */
+export function requeue(ctx: JobsContext, job: Job): Job | null {
+  return ctx.db
+    .transaction(() => {
+      const row = requeueJob(ctx.db, job.job_id);
+      if (row) {
+        syncRuntime(ctx.config.data_dir, ctx.db, job.ep_id);
+      }
+      return row;
+    })
+    .immediate();
+}
+
+/**
+ * After a job's child is gone: a stage marker still `running` (the child was killed before it could write its
+ * end) is finished with `status`, so that the status page does not show a stage running that nobody runs.
+ * @param dataDir - data directory
+ * @param job - the job
+ * @param status - how it ended
+ * @param error - one-line error
+ */
+export function settleMarker(
+  dataDir: string,
+  job: Job,
+  status: 'error' | 'cancelled',
+  error: string | null,
+): void {
+  const path = runPaths(dataDir, job.ep_id, job.run_id).marker(job.stage);
+  const marker = readMarker(path);
+  if (marker?.status === 'running') {
+    writeMarker(path, finishMarker(marker, { status, error }));
+  }
+}

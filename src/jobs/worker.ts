@@ -1,0 +1,95 @@
+/**
+ * @module The BullMQ worker of `redis` mode: claims each queued job in the database, runs its stage in a child
+ * process (so the worker's event loop stays free for lock renewal and heartbeats), pushes progress to the queue
+ * job, and on SIGTERM lets the running job finish for `config.jobs.worker_shutdown_grace_s`, then re-queues it.
+ */
+import { UnrecoverableError, WaitingError, Worker, type Job as QueueJob } from 'bullmq';
+import { getJob } from '../store/index.ts';
+import type { JobsContext } from './context.ts';
+import { logJob } from './job-log.ts';
+import { claim } from './job-state.ts';
+import { redisConnection, type QueueJobData } from './queue.ts';
+import { REDIS_LABEL } from './redis-runner.ts';
+import { superviseJob } from './supervise.ts';
+
+/** A running worker. */
+export interface StageWorker {
+  /** The BullMQ worker. */
+  worker: Worker<QueueJobData>;
+  /**
+   * Stops taking jobs; waits for the running ones up to `config.jobs.worker_shutdown_grace_s`, then re-queues
+   * them (their children are killed, keeping their checkpoints) and closes.
+   */
+  shutdown(): Promise<void>;
+}
+
+/**
+ * Starts a worker on the stage queue.
+ * @param ctx - jobs context of the worker process (its own database handle)
+ * @returns the worker
+ */
+export function startWorker(ctx: JobsContext): StageWorker {
+  const { jobs } = ctx.config;
+  const stopping = new AbortController();
+
+  async function processJob(
+    queued: QueueJob<QueueJobData>,
+    token?: string,
+  ): Promise<{ state: string }> {
+    const row = getJob(ctx.db, queued.data.job_id);
+    if (!row) {
+      throw new UnrecoverableError(
+        `Job ${queued.data.job_id} is not in the database of ${ctx.config.data_dir}`,
+      );
+    }
+    const job = claim(ctx, row);
+    if (!job) {
+      // Cancelled (or ended) before this worker got to it: nothing to run.
+      return { state: row.state };
+    }
+    logJob(ctx.config.data_dir, job, 'info', 'job.claimed', {
+      text: `${REDIS_LABEL} job ${job.job_id} claimed by worker ${ctx.pid} on ${ctx.host}`,
+    });
+    const final = await superviseJob(ctx, job, {
+      label: REDIS_LABEL,
+      shutdown: stopping.signal,
+      threadCap: null,
+      onHeartbeat: async (beaten) => {
+        try {
+          await queued.updateProgress({ ...beaten.progress, heartbeat_at: beaten.heartbeat_at });
+        } catch {
+          // Redis hiccup: the database holds the same heartbeat, and the next one retries.
+        }
+      },
+    });
+    if (final.state === 'queued') {
+      await queued.moveToWait(token);
+      throw new WaitingError();
+    }
+    if (final.state === 'error') {
+      throw new UnrecoverableError(final.error ?? 'stage failed');
+    }
+    return { state: final.state };
+  }
+
+  const worker = new Worker<QueueJobData>(jobs.queue_name, processJob, {
+    connection: redisConnection(ctx.config, true),
+    prefix: jobs.queue_prefix,
+    concurrency: jobs.worker_concurrency,
+    // A job whose worker died is reported stalled in the database and resumed on request, never re-run blindly.
+    maxStalledCount: 0,
+  });
+  worker.on('error', (err) => process.stderr.write(`worker: ${err.message}\n`));
+
+  return {
+    worker,
+    async shutdown(): Promise<void> {
+      const timer = setTimeout(() => stopping.abort(), jobs.worker_shutdown_grace_s * 1000);
+      try {
+        await worker.close();
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+  };
+}
