@@ -93,7 +93,8 @@ export function loadConfig(
     const first = parsed.error.issues[0];
     const path = first?.path.join('.') || '(root)';
     throw new InputError(
-      `Invalid config value for ${path}: ${first?.message ?? z.prettifyError(parsed.error)}`,
+      `Invalid config value for ${path}: ${first?.message ?? z.prettifyError(parsed.error)}; ` +
+        'fix the command-line flag, the SCREENALYTICS_* variable or the SCREENALYTICS_CONFIG file that sets it',
     );
   }
   return deepFreeze(parsed.data);

@@ -82,7 +82,7 @@ export function resolveDevice(
     throw new AppError(
       'DEVICE_UNAVAILABLE',
       400,
-      `Device '${device}' is not available to onnxruntime-node here (available: ${have}); use --device cpu or set allow_cpu_fallback`,
+      `Device '${device}' is not available to onnxruntime-node here (available: ${have}); use --device cpu, or --allow-cpu-fallback (allow_cpu_fallback in the API) to run on CPU`,
     );
   }
   return {

@@ -5,6 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -26,6 +27,8 @@ export const CLIPS = {
 export const TEST_HEARTBEAT_S = 0.5;
 /** Stall threshold seconds in tests. */
 export const TEST_STALL_S = 3;
+/** Seconds between detect_track checkpoints in tests, so that a resumed run has one to continue from. */
+export const TEST_CHECKPOINT_S = 0.5;
 
 /** A spawned screenalytics process. */
 export interface Proc {
@@ -50,9 +53,19 @@ export class JobsWorld {
 
   private constructor(readonly dataDir: string) {}
 
-  /** Creates a temp data directory. */
+  /** Creates a temp data directory, with a config file that makes detect_track checkpoint often. */
   static async create(): Promise<JobsWorld> {
-    return new JobsWorld(await makeTempDir('sa-jobs-'));
+    const world = new JobsWorld(await makeTempDir('sa-jobs-'));
+    await writeFile(
+      world.configFile,
+      JSON.stringify({ detect: { checkpoint_interval_s: TEST_CHECKPOINT_S } }),
+    );
+    return world;
+  }
+
+  /** `SCREENALYTICS_CONFIG` of every process of this world. */
+  get configFile(): string {
+    return join(this.dataDir, 'test-config.json');
   }
 
   /** Environment of every process of this world. */
@@ -63,6 +76,7 @@ export class JobsWorld {
     return {
       ...env,
       SCREENALYTICS_DATA_DIR: this.dataDir,
+      SCREENALYTICS_CONFIG: this.configFile,
       SCREENALYTICS_QUEUE_PREFIX: this.prefix,
       SCREENALYTICS_JOB_HEARTBEAT_S: String(TEST_HEARTBEAT_S),
       SCREENALYTICS_JOB_STALL_S: String(TEST_STALL_S),
@@ -244,7 +258,7 @@ export interface RunningJob {
   pid: number | null;
   stalled: boolean;
   heartbeat_at: string | null;
-  progress: { frames_done: number } | null;
+  progress: { frames_done: number; pct: number | null } | null;
   execution_mode: string;
   run_id: string;
 }
@@ -255,10 +269,26 @@ export async function runningJobs(url: string, epId: string): Promise<RunningJob
     .jobs;
 }
 
-/** Waits until the stage's job runs a child that has reported progress; returns it. */
-export function waitProgress(url: string, epId: string, stage: string): Promise<RunningJob> {
+/**
+ * Waits until the stage's job runs a child that has reported progress.
+ * @param minPct - least percent done (default: any frame done)
+ * @returns the running job
+ */
+export function waitProgress(
+  url: string,
+  epId: string,
+  stage: string,
+  minPct = 0,
+): Promise<RunningJob> {
   return waitFor(`${stage} progress`, async () => {
     const job = (await runningJobs(url, epId)).find((j) => j.stage === stage);
-    return job && job.pid !== null && (job.progress?.frames_done ?? 0) > 0 ? job : undefined;
+    const progress = job?.progress;
+    return job &&
+      job.pid !== null &&
+      progress &&
+      progress.frames_done > 0 &&
+      (progress.pct ?? 0) >= minPct
+      ? job
+      : undefined;
   });
 }

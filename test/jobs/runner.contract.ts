@@ -210,7 +210,7 @@ export function runnerContract(mode: ExecutionMode): void {
 
       const epId = await registerEpisode(api.url, 'crash', CLIPS.cap12);
       const started = start(epId);
-      const running = await waitProgress(api.url, epId, 'detect_track');
+      const running = await waitProgress(api.url, epId, 'detect_track', 40);
       const supervisor = mode === 'local' ? api.proc : worker!;
       const tKill = Date.now();
       supervisor.child.kill('SIGKILL');
