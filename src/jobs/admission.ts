@@ -25,13 +25,13 @@ import {
   type Job,
 } from '../store/index.ts';
 import type { DeviceName, EpisodeId, ProfileName, RunId, Stage } from '../types.ts';
+import { killLeftoverChild } from './child.ts';
 import type { JobsContext } from './context.ts';
 import { StageBusyError } from './errors.ts';
 import { logJob } from './job-log.ts';
 import { abandon, settleMarker } from './job-state.ts';
 import { viewJob } from './job-view.ts';
 import { createLock, judgeHolder, readLock, removeLock, type StageLock } from './lock.ts';
-import { killProcessGroup } from './processes.ts';
 import { syncRuntime } from './runtime-mirror.ts';
 
 /** What a caller asks for. Unset options take the config's defaults. */
@@ -102,9 +102,7 @@ function clearHolders(ctx: JobsContext, epId: EpisodeId, stage: Stage): Takeover
     }
   }
   for (const { old, reason } of takeovers) {
-    if (old.host === ctx.host && old.child_pid !== null) {
-      killProcessGroup(old.child_pid, 'SIGKILL');
-    }
+    killLeftoverChild(old, ctx.host);
     abandon(ctx, old, `lost: ${reason}; its lock was taken over`, 'error');
     settleMarker(ctx.config.data_dir, old, 'error', `lost: ${reason}`);
   }

@@ -11,7 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Config } from '../config/index.ts';
 import type { Job } from '../store/index.ts';
 import type { StagePlan } from './plan.ts';
-import { killProcessGroup } from './processes.ts';
+import { killProcessGroup, processArgs } from './processes.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/screenalytics.js', import.meta.url));
 const PARENT_GUARD = new URL('./parent-guard.js', import.meta.url).href;
@@ -98,4 +98,20 @@ export async function stopChild(child: ChildProcess, graceS: number): Promise<vo
   }
   killProcessGroup(child.pid!, 'SIGKILL');
   await exited;
+}
+
+/**
+ * Kills the process group of a job's child left behind on this host (its runner is gone), after checking that the
+ * pid still runs that job's stage (a recycled pid is left alone).
+ * @param job - the job; nothing happens when its child ran on another host or never started
+ * @param host - this host's name
+ */
+export function killLeftoverChild(job: Job, host: string): void {
+  if (job.host !== host || job.child_pid === null) {
+    return;
+  }
+  const args = processArgs(job.child_pid);
+  if (args?.includes('stage') && args.includes(job.run_id) && args.includes(job.stage)) {
+    killProcessGroup(job.child_pid, 'SIGKILL');
+  }
 }

@@ -1,8 +1,8 @@
 /**
  * @module Public face of the jobs layer: the jobs service (start, resume, cancel, read), episode management, stage
- * status and logs, job events, the BullMQ worker, and the pieces tests drive directly (runners, admission, locks).
+ * status and logs, job events, the BullMQ worker, and the shapes the API serves.
  */
-export { admitJob, type AdmitInput, type JobRequest } from './admission.ts';
+export type { JobRequest } from './admission.ts';
 export { createJobsContext, type JobsContext } from './context.ts';
 export {
   createEpisode,
@@ -16,21 +16,9 @@ export {
 } from './episodes.ts';
 export { QueueUnavailableError, StageBusyError } from './errors.ts';
 export { jobEvents, type JobEvent } from './events.ts';
-export { formatLogLine, isNoisy } from './job-log.ts';
-export { viewJob, type JobView } from './job-view.ts';
-export { createLocalRunner, LOCAL_LABEL } from './local-runner.ts';
-export {
-  judgeHolder,
-  readLock,
-  stageLockSchema,
-  type HolderVerdict,
-  type LockRead,
-  type StageLock,
-} from './lock.ts';
-export { isProcessAlive, livePidsInGroup } from './processes.ts';
-export { viewProgress, type ProgressView } from './progress.ts';
-export { countWorkers, openStageQueue, probeRedis, type QueueJobData } from './queue.ts';
-export { createRedisRunner, REDIS_LABEL } from './redis-runner.ts';
+export type { JobView } from './job-view.ts';
+export { livePidsInGroup } from './processes.ts';
+export type { ProgressView } from './progress.ts';
 export type { JobRunner, StartOptions } from './runner.ts';
 export {
   JobsService,
@@ -47,5 +35,4 @@ export {
   type StageStatus,
   type StageStatusView,
 } from './stage-status.ts';
-export { isStalled } from './stall.ts';
 export { startWorker, type StageWorker } from './worker.ts';

@@ -61,6 +61,19 @@ export function livePidsInGroup(pgid: number): number[] {
 }
 
 /**
+ * @param pid - process id on this host
+ * @returns its command-line arguments (`/proc/{pid}/cmdline`), or null when it is gone or there is no `/proc`
+ */
+export function processArgs(pid: number): string[] | null {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+  } catch {
+    // Gone, or not Linux: the caller treats "unknown" as "not ours".
+    return null;
+  }
+}
+
+/**
  * Sends a signal to every process of a group; a group that is already gone is not an error.
  * @param pgid - process group id
  * @param signal - e.g. `SIGKILL`

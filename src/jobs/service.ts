@@ -15,13 +15,13 @@ import {
 } from '../store/index.ts';
 import type { Stage } from '../types.ts';
 import type { JobRequest } from './admission.ts';
+import { killLeftoverChild } from './child.ts';
 import type { JobsContext } from './context.ts';
 import { QueueUnavailableError, StageBusyError } from './errors.ts';
 import { formatLogLine, isNoisy, linesOfJob, logJob, readRunStageLog } from './job-log.ts';
 import { abandon, askCancel, settleMarker } from './job-state.ts';
 import { viewJob, type JobView } from './job-view.ts';
 import { createLocalRunner } from './local-runner.ts';
-import { killProcessGroup } from './processes.ts';
 import { countWorkers, openStageQueue, probeRedis, type QueueJobData } from './queue.ts';
 import { createRedisRunner } from './redis-runner.ts';
 import type { JobRunner } from './runner.ts';
@@ -219,9 +219,7 @@ export class JobsService {
     const job = this.requireJob(jobId);
     const { data_dir: dataDir } = this.ctx.config;
     if (isStalled(this.ctx, job)) {
-      if (job.host === this.ctx.host && job.child_pid !== null) {
-        killProcessGroup(job.child_pid, 'SIGKILL');
-      }
+      killLeftoverChild(job, this.ctx.host);
       abandon(this.ctx, job, 'cancelled while stalled', 'cancelled');
       settleMarker(dataDir, job, 'cancelled', 'cancelled while stalled');
       logJob(dataDir, job, 'warn', 'job.cancelled', {

@@ -103,6 +103,8 @@ export async function superviseJob(
   });
   const child = spawnStage(config, job, plan);
   const stderr = { lastError: null as string | null };
+  // A failed spawn (no node binary, EAGAIN) ends as an error with its message instead of an unhandled event.
+  child.once('error', (err) => (stderr.lastError = err.message));
   pipeStderr(ctx, job, child, (line) => (stderr.lastError = line));
   const exit = childExit(child);
   let exited = false;
@@ -147,6 +149,13 @@ export async function superviseJob(
       text: `${opts.label} ${job.stage} put back in the queue after ${elapsed()}: the worker is shutting down`,
     });
     return requeue(ctx, job) ?? job;
+  }
+  if (stop === 'lost') {
+    // Another process ended the job (and may run a new one in this run): leave the marker to it.
+    logJob(dataDir, job, 'warn', 'job.lost', {
+      text: `${opts.label} ${job.stage} ${STOP_TEXT.lost}`,
+    });
+    return getJob(ctx.db, job.job_id) ?? job;
   }
   if (stop) {
     const state = stop === 'timeout' ? 'error' : 'cancelled';

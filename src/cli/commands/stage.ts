@@ -3,8 +3,15 @@
  */
 import type { Config } from '../../config/index.ts';
 import { NotFoundError } from '../../errors.ts';
-import { createRun, latestRun, openDatabase, parseRunId } from '../../store/index.ts';
-import { parseEpisodeId } from '../../store/index.ts';
+import {
+  createRun,
+  latestRun,
+  openDatabase,
+  parseEpisodeId,
+  parseRunId,
+  readSource,
+  sourceJson,
+} from '../../store/index.ts';
 import type { Stage } from '../../types.ts';
 import { preflight } from '../preflight.ts';
 import { buildStageInput, runStagesWithDisplay } from '../stage-input.ts';
@@ -34,6 +41,11 @@ export async function stageCommand(
 ): Promise<void> {
   const epId = parseEpisodeId(opts.epId);
   preflight(config, [stage]);
+  if (!readSource(sourceJson(config.data_dir, epId))) {
+    throw new NotFoundError(
+      `Episode ${epId} is not registered in ${config.data_dir}: run \`screenalytics run VIDEO --ep-id ${epId}\` first`,
+    );
+  }
   const db = openDatabase(config.data_dir);
   let runId: string;
   try {
@@ -52,10 +64,8 @@ export async function stageCommand(
   } finally {
     db.close();
   }
-  const [marker] = await runStagesWithDisplay(
-    [stage],
-    buildStageInput(config, epId, runId, signal),
-  );
+  const input = { ...buildStageInput(config, epId, runId, signal), resume: opts.resume === true };
+  const [marker] = await runStagesWithDisplay([stage], input);
   if (opts.json) {
     process.stdout.write(`${JSON.stringify(marker, null, 2)}\n`);
   } else {

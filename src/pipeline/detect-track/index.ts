@@ -193,9 +193,15 @@ export async function runDetectTrack(ctx: StageContext): Promise<StageOutcome> {
     widthPx: profile.analysis_width_px,
     threads: profile.cpu_threads,
     signal: ctx.signal,
+    startFrameIdx: resumed?.resume_frame_idx ?? 0,
   })) {
-    if (cuts.push(frame) && framesDone > 0) {
+    const alreadyPushed = resumed?.pushed === true && frame.frameIdx === resumed.resume_frame_idx;
+    if (!alreadyPushed && cuts.push(frame) && framesDone > 0) {
       tracker.endAll('shot_cut');
+      await finishTracks(tracker.drainEnded());
+      if (tracker.idle) {
+        await checkpoint(frame.frameIdx, true);
+      }
     }
     const faces = await detectFaces(detector, frame, tiles, tileImage, config.detect, sy);
     const points = await fillLandmarks(faces, frame, landmarks);
