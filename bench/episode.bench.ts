@@ -66,13 +66,13 @@ function checkExit(what: string, m: ChildMeasurement): void {
  * True when the rest of the machine used under {@link MAX_OTHER_CPU_SHARE} of its CPU time during `m`; warns on
  * stderr otherwise, since other work then skews the figures.
  */
-function isQuiet(m: ChildMeasurement, cores: number): boolean {
+function isQuiet(what: string, m: ChildMeasurement, cores: number): boolean {
   const share = m.other_cpu_s / (m.wall_s * cores);
   if (share <= MAX_OTHER_CPU_SHARE) {
     return true;
   }
   process.stderr.write(
-    `bench: warning: other processes used ${(100 * share).toFixed(0)} % of the CPUs\n`,
+    `bench: warning: during the ${what}, other processes used ${(100 * share).toFixed(0)} % of the CPUs\n`,
   );
   return false;
 }
@@ -149,6 +149,7 @@ async function main(): Promise<void> {
     });
     const detect = markers[0]!;
     const identities = (JSON.parse(run.stdout) as { identities: unknown[] }).identities.length;
+    const quiet = [isQuiet('floor', floor, cores), isQuiet('run', run, cores)];
     const realtime = probe.duration_s / run.wall_s;
     const ratio = run.wall_s / floor.wall_s;
     const peakRss = run.peak_tree_rss_mb;
@@ -159,11 +160,7 @@ async function main(): Promise<void> {
         frames: probe.frame_count,
         fps: round(probe.fps, 3),
       },
-      machine: {
-        cores,
-        node: process.version,
-        quiet: isQuiet(floor, cores) && isQuiet(run, cores),
-      },
+      machine: { cores, node: process.version, quiet: quiet.every(Boolean) },
       profile,
       floor: {
         wall_s: round(floor.wall_s),

@@ -3,7 +3,9 @@
  * `/docs`, one error handler) without listening. One of the three places that build real dependencies: the
  * database of `config.data_dir` and the jobs service, closed with the server.
  */
+import { existsSync } from 'node:fs';
 import multipart from '@fastify/multipart';
+import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyServerOptions } from 'fastify';
@@ -18,8 +20,14 @@ import { createJobsContext, JobsService } from '../jobs/index.ts';
 import { openDatabase, type Db } from '../store/index.ts';
 import type { ZodApp } from './deps.ts';
 import { installErrorHandler } from './error-handler.ts';
+import { castRoutes } from './routes/cast.ts';
 import { episodeRoutes } from './routes/episodes.ts';
+import { facebankRoutes } from './routes/facebank.ts';
 import { jobRoutes } from './routes/jobs.ts';
+import { reviewEditRoutes } from './routes/review-edits.ts';
+import { reviewMediaRoutes } from './routes/review-media.ts';
+import { reviewOpRoutes } from './routes/review-ops.ts';
+import { reviewReadRoutes } from './routes/review-reads.ts';
 import { stageRoutes } from './routes/stages.ts';
 
 /** What the server is built from. */
@@ -72,6 +80,13 @@ export async function buildServer(deps: ApiDeps): Promise<ZodApp> {
   episodeRoutes(app, routeDeps);
   jobRoutes(app, routeDeps);
   stageRoutes(app, routeDeps);
+  castRoutes(app, routeDeps);
+  facebankRoutes(app, routeDeps);
+  reviewReadRoutes(app, routeDeps);
+  reviewEditRoutes(app, routeDeps);
+  reviewOpRoutes(app, routeDeps);
+  reviewMediaRoutes(app, routeDeps);
+  await serveWebUi(app);
   app.addHook('onClose', async () => {
     await jobs.close();
     if (!deps.db) {
@@ -79,4 +94,32 @@ export async function buildServer(deps: ApiDeps): Promise<ZodApp> {
     }
   });
   return app;
+}
+
+/** The built web UI (`npm run build:web`). */
+const WEB_DIST = new URL('../../web/dist/', import.meta.url).pathname;
+
+/**
+ * Serves the web UI at `/`: the files of `web/dist`, and its index page for the client routes under `/ui/`
+ * (reloads and links); when the UI is not built, a one-line page that says how to build it.
+ * @param app - Fastify instance
+ */
+async function serveWebUi(app: ZodApp): Promise<void> {
+  const hidden = { schema: { hide: true } };
+  if (!existsSync(`${WEB_DIST}index.html`)) {
+    const notBuilt = `<!doctype html><p>The web UI is not built: run <code>npm run build:web</code>, then reload.</p>`;
+    app.get('/', hidden, (_req, reply) => reply.type('text/html').send(notBuilt));
+    app.get('/ui/*', hidden, (_req, reply) => reply.type('text/html').send(notBuilt));
+    return;
+  }
+  await app.register(fastifyStatic, {
+    root: WEB_DIST,
+    setHeaders: (reply, path) => {
+      reply.header(
+        'cache-control',
+        path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
+      );
+    },
+  });
+  app.get('/ui/*', hidden, (_req, reply) => reply.sendFile('index.html'));
 }

@@ -135,6 +135,40 @@ export const configSchema = z.object({
       gap_tolerance_s: z.number().min(0).default(0.5),
     })
     .prefault({}),
+  /** Review: suggestions, auto-group, facebank export, carry-over and listings (src/review). */
+  review: z
+    .object({
+      /**
+       * Suggestion tiers: least cosine similarity (identity centroid to a cast member's reference) of each tier;
+       * below `medium` a suggestion is `low`.
+       */
+      tiers: z
+        .object({
+          auto: z.number().min(-1).max(1).default(0.7),
+          high: z.number().min(-1).max(1).default(0.55),
+          medium: z.number().min(-1).max(1).default(0.4),
+        })
+        .prefault({}),
+      /** An `auto` suggestion must also lead the next cast member's similarity by this much. */
+      auto_margin: z.number().min(0).max(2).default(0.1),
+      /** Cast members listed per identity in suggestions. */
+      suggestions_per_identity: z.number().int().min(1).max(50).default(5),
+      /** Auto-group: least average cosine similarity of identity centroids proposed as one group. */
+      auto_group_min_similarity: z.number().min(-1).max(1).default(0.5),
+      /** Face samples a reviewed identity exports into the facebank, best quality first. */
+      facebank_export_samples: z.number().int().min(1).max(100).default(5),
+      /** Long side in pixels of the thumbnail kept for an uploaded facebank image. */
+      facebank_thumb_px: z.number().int().min(16).max(1024).default(160),
+      /** Least IoU of two boxes in (nearly) the same frame for a track of a new run to match one of an old run. */
+      carry_over_min_iou: z.number().min(0).max(1).default(0.3),
+      /** Items per page of review listings when `page_size` is not given. */
+      page_size: z.number().int().min(1).max(1000).default(50),
+      /** Largest `page_size` a listing accepts. */
+      max_page_size: z.number().int().min(1).max(10000).default(500),
+      /** Reviewer recorded when a request names none (`X-Reviewer` header or `reviewer` field). */
+      default_reviewer: z.string().min(1).default('anonymous'),
+    })
+    .prefault({}),
   /** Jobs: how stages run as child processes (`local` mode in the API, `redis` mode in workers). */
   jobs: z
     .object({

@@ -35,4 +35,10 @@ export {
   type StageStatus,
   type StageStatusView,
 } from './stage-status.ts';
+export { viewReviewJob, type ReviewJobView } from './review-job-view.ts';
+export {
+  ReviewJobsService,
+  type LocalReviewResult,
+  type QueuedReviewResult,
+} from './review-jobs.ts';
 export { startWorker, type StageWorker } from './worker.ts';

@@ -102,7 +102,21 @@ export class JobsService {
     return { runner: createRedisRunner(this.ctx, this.queue), queue: this.queue };
   }
 
-  private async chooseMode(
+  /**
+   * The stage queue of this process (opened on first use, closed by `close()`); review jobs share it.
+   * @returns the BullMQ queue of `config.jobs.queue_name`
+   */
+  stageQueue(): Queue<QueueJobData> {
+    return this.redisRunner().queue;
+  }
+
+  /**
+   * Picks the execution mode of a job: `local` when asked; else `redis` when Redis answers; else `local` with a
+   * warning, unless `redis` was asked (then 503).
+   * @param wanted - the mode asked for, if any
+   * @throws QueueUnavailableError when `redis` was asked and Redis does not answer
+   */
+  async chooseMode(
     wanted: ExecutionMode | undefined,
   ): Promise<{ mode: ExecutionMode; warning: string | null }> {
     if (wanted === 'local') {

@@ -2,6 +2,8 @@
  * @module The BullMQ worker of `redis` mode: claims each queued job in the database, runs its stage in a child
  * process (so the worker's event loop stays free for lock renewal and heartbeats), pushes progress to the queue
  * job, and on SIGTERM lets the running job finish for `config.jobs.worker_shutdown_grace_s`, then re-queues it.
+ * Review operations, queued as `review.<operation>`, are short database work and run in this process
+ * (review-jobs.ts).
  */
 import { UnrecoverableError, WaitingError, Worker, type Job as QueueJob } from 'bullmq';
 import { getJob } from '../store/index.ts';
@@ -10,6 +12,7 @@ import { logJob } from './job-log.ts';
 import { claim } from './job-state.ts';
 import { redisConnection, type QueueJobData } from './queue.ts';
 import { REDIS_LABEL } from './redis-runner.ts';
+import { REVIEW_JOB_PREFIX, runQueuedReviewJob } from './review-jobs.ts';
 import { superviseJob } from './supervise.ts';
 
 /** A running worker. */
@@ -36,6 +39,13 @@ export function startWorker(ctx: JobsContext): StageWorker {
     queued: QueueJob<QueueJobData>,
     token?: string,
   ): Promise<{ state: string }> {
+    if (queued.name.startsWith(REVIEW_JOB_PREFIX)) {
+      const ended = runQueuedReviewJob(ctx, queued.data.job_id);
+      if (ended?.state === 'error') {
+        throw new UnrecoverableError(ended.error ?? 'review operation failed');
+      }
+      return { state: ended?.state ?? 'cancelled' };
+    }
     const row = getJob(ctx.db, queued.data.job_id);
     if (!row) {
       throw new UnrecoverableError(

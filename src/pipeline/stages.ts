@@ -42,6 +42,12 @@ export const STAGE_SPECS = {
   screentime: {
     run: runScreentime,
     upstream: 'cluster',
-    outputs: (p) => [p.screentime, p.screentimeCsv, p.timelineCsv],
+    outputs: (p) => [
+      p.screentime,
+      p.screentimeCsv,
+      p.timelineCsv,
+      p.castScreentimeCsv,
+      p.castTimelineCsv,
+    ],
   },
 } satisfies Record<Stage, StageSpec>;

@@ -128,6 +128,10 @@ export interface RunPaths {
   screentimeCsv: string;
   /** `timeline.csv`. */
   timelineCsv: string;
+  /** `cast_screentime.csv`: seconds per cast member (screentime, after review). */
+  castScreentimeCsv: string;
+  /** `cast_timeline.csv`: per-second coverage per cast member. */
+  castTimelineCsv: string;
 }
 
 /**
@@ -167,5 +171,7 @@ export function runPaths(dataDir: string, epId: EpisodeId, runId: RunId): RunPat
     screentime: at('screentime.json'),
     screentimeCsv: at('screentime.csv'),
     timelineCsv: at('timeline.csv'),
+    castScreentimeCsv: at('cast_screentime.csv'),
+    castTimelineCsv: at('cast_timeline.csv'),
   };
 }

@@ -1,9 +1,15 @@
 /**
- * @module Stage `screentime`: per identity, the union of its tracks' intervals (each analysed frame standing for the
- * half sampling step either side of it) merged across small gaps and clamped to the video; writes `screentime.json`, `screentime.csv` and the per-second `timeline.csv`.
+ * @module Stage `screentime`: per identity (after review: merges, moves, splits applied), the union of its tracks'
+ * intervals (each analysed frame standing for the half sampling step either side of it) merged across small gaps
+ * and clamped to the video; per cast member the same over the tracks that resolve to it (track override before identity
+ * assignment), and an `unassigned` bucket. Writes `screentime.json`, `screentime.csv`, the per-second
+ * `timeline.csv`, and per cast member `cast_screentime.csv` and `cast_timeline.csv`.
  */
-import { ConflictError } from '../../errors.ts';
+import { ConflictError, NotFoundError } from '../../errors.ts';
+import { initialState, openReview, type ReviewState } from '../../review/index.ts';
 import {
+  listCastMembers,
+  openDatabase,
   readIdentities,
   readJsonl,
   readMarker,
@@ -13,6 +19,8 @@ import {
 import type { Interval } from '../../types.ts';
 import type { StageContext, StageOutcome } from '../context.ts';
 import type { TrackRow } from '../detect-track/index.ts';
+import type { EmbeddedTrackRow } from '../faces-embed/index.ts';
+import { castScreentime, type CastBucket, type CastRow } from './cast.ts';
 import {
   clampIntervals,
   formatTimelineCsv,
@@ -57,6 +65,45 @@ export interface ScreentimeFile {
   sample_step_s: number;
   /** Identities, most screen time first. */
   identities: ScreentimeRow[];
+  /** Cast members, most screen time first (overlapping tracks of one cast member count once). */
+  cast: CastRow[];
+  /** Tracks that resolve to no cast member (unassigned identities, unclustered tracks); ignored tracks excluded. */
+  unassigned: CastBucket;
+  /** The review applied: its id and version (null when the episode is not in the database). */
+  review: { review_id: number; version: number } | null;
+}
+
+/** The review state of the run, the cast names, and which review it is. */
+interface ReviewedRun {
+  state: ReviewState;
+  names: Map<string, string>;
+  review: ScreentimeFile['review'];
+}
+
+/**
+ * Reads the run's review from the database (creating it, and carrying earlier work over, when the clustering is
+ * new). An episode or run the database does not know gets the clustering as it is, with a warning.
+ */
+function readReviewedRun(ctx: StageContext): ReviewedRun {
+  const db = openDatabase(ctx.config.data_dir);
+  try {
+    const opened = openReview({ config: ctx.config, db }, { epId: ctx.epId, runId: ctx.runId });
+    const names = new Map(listCastMembers(db, opened.showId).items.map((c) => [c.cast_id, c.name]));
+    const review = { review_id: opened.review.review_id, version: opened.review.version };
+    return { state: opened.state, names, review };
+  } catch (err) {
+    if (!(err instanceof NotFoundError)) {
+      throw err;
+    }
+    ctx.log.warn('screentime.no_review', { reason: err.message });
+    const file = readIdentities(ctx.paths.identities)!;
+    const tracks = readJsonl<EmbeddedTrackRow>(ctx.paths.tracks);
+    const trackFaces = Object.fromEntries(tracks.map((t) => [String(t.track_id), t.faces ?? 0]));
+    const state = initialState({ ...file, track_faces: trackFaces });
+    return { state, names: new Map(), review: null };
+  } finally {
+    db.close();
+  }
 }
 
 /**
@@ -69,17 +116,21 @@ export function runScreentime(ctx: StageContext): Promise<StageOutcome> {
   const { config, paths, log } = ctx;
   const durationS = ctx.source.probe.duration_s;
   const gapS = config.screentime.gap_tolerance_s;
-  const identities = readIdentities(paths.identities);
-  if (!identities) {
+  if (!readIdentities(paths.identities)) {
     throw new ConflictError(`identities.json is missing in run ${ctx.runId}: run cluster first`);
   }
+  const { state, names, review } = readReviewedRun(ctx);
   const tracks = new Map(readJsonl<TrackRow>(paths.tracks).map((t) => [t.track_id, t]));
   const halfStepS = sampleStepS(ctx) / 2;
-  const rows: ScreentimeRow[] = identities.identities
+  const spanOf = (id: number): Interval | null => {
+    const t = tracks.get(id);
+    return t ? [t.first_ts, t.last_ts] : null;
+  };
+  const rows: ScreentimeRow[] = state.identities
     .map((idn) => {
-      const raw = idn.track_ids.map((id): Interval => {
-        const t = tracks.get(id)!;
-        return [t.first_ts - halfStepS, t.last_ts + halfStepS];
+      const raw = idn.track_ids.flatMap((id): Interval[] => {
+        const span = spanOf(id);
+        return span ? [[span[0] - halfStepS, span[1] + halfStepS]] : [];
       });
       const intervals = mergeIntervals(clampIntervals(raw, durationS), gapS).map(
         ([a, b]): Interval => [round(a, 3), round(b, 3)],
@@ -87,8 +138,8 @@ export function runScreentime(ctx: StageContext): Promise<StageOutcome> {
       const seconds = totalSeconds(intervals);
       return {
         identity_id: idn.identity_id,
-        cast_id: null,
-        name: null,
+        cast_id: idn.cast_id,
+        name: idn.cast_id ? (names.get(idn.cast_id) ?? idn.cast_id) : null,
         seconds: round(seconds, 3),
         share: durationS > 0 ? round(seconds / durationS, 4) : 0,
         intervals,
@@ -97,6 +148,7 @@ export function runScreentime(ctx: StageContext): Promise<StageOutcome> {
       };
     })
     .sort((a, b) => b.seconds - a.seconds || a.identity_id.localeCompare(b.identity_id));
+  const { cast, unassigned } = castScreentime(state, spanOf, names, { durationS, halfStepS, gapS });
 
   const file: ScreentimeFile = {
     schema_version: 1,
@@ -106,8 +158,24 @@ export function runScreentime(ctx: StageContext): Promise<StageOutcome> {
     gap_tolerance_s: gapS,
     sample_step_s: round(2 * halfStepS, 4),
     identities: rows,
+    cast,
+    unassigned,
+    review,
   };
   writeJsonAtomic(paths.screentime, file);
+  writeFileAtomic(paths.castScreentimeCsv, toCastCsv(cast, unassigned));
+  writeFileAtomic(
+    paths.castTimelineCsv,
+    formatTimelineCsv(
+      perSecondTimeline(
+        new Map([
+          ...cast.map((c): [string, Interval[]] => [c.cast_id, c.intervals]),
+          ['unassigned', unassigned.intervals],
+        ]),
+        durationS,
+      ),
+    ),
+  );
   writeFileAtomic(paths.screentimeCsv, toCsv(rows));
   writeFileAtomic(
     paths.timelineCsv,
@@ -115,7 +183,11 @@ export function runScreentime(ctx: StageContext): Promise<StageOutcome> {
       perSecondTimeline(new Map(rows.map((r) => [r.identity_id, r.intervals])), durationS),
     ),
   );
-  const counts = { identities: rows.length };
+  const counts = {
+    identities: rows.length,
+    cast: cast.length,
+    identities_assigned: rows.filter((r) => r.cast_id).length,
+  };
   log.info('screentime.finished', counts);
   return Promise.resolve({
     counts,
@@ -145,6 +217,27 @@ function toCsv(rows: ScreentimeRow[]): string {
       ].join(','),
     );
   }
+  return `${lines.join('\n')}\n`;
+}
+
+function toCastCsv(cast: CastRow[], unassigned: CastBucket): string {
+  const lines = ['cast_id,name,seconds,share,identities,tracks'];
+  for (const c of cast) {
+    lines.push(
+      [
+        c.cast_id,
+        csvField(c.name),
+        c.seconds,
+        c.share,
+        c.identity_ids.length,
+        c.track_ids.length,
+      ].join(','),
+    );
+  }
+  const u = unassigned;
+  lines.push(
+    ['', '(unassigned)', u.seconds, u.share, u.identity_ids.length, u.track_ids.length].join(','),
+  );
   return `${lines.join('\n')}\n`;
 }
 

@@ -28,12 +28,26 @@ describe('openDatabase', () => {
       .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
       .pluck()
       .all();
-    expect(tables).toEqual(['episodes', 'jobs', 'runs', 'schema_migrations', 'shows']);
+    expect(tables).toEqual([
+      'cast_centroids',
+      'cast_members',
+      'episodes',
+      'facebank_images',
+      'jobs',
+      'review_edits',
+      'review_jobs',
+      'review_results',
+      'reviews',
+      'runs',
+      'schema_migrations',
+      'shows',
+    ]);
     first.close();
     const second = openDatabase(dir);
     expect(second.prepare('SELECT version, name FROM schema_migrations').all()).toEqual([
       { version: 1, name: '001-init.sql' },
       { version: 2, name: '002-jobs.sql' },
+      { version: 3, name: '003-review.sql' },
     ]);
     expect(migrate(second)).toEqual([]);
     second.close();

@@ -1,0 +1,185 @@
+/**
+ * @module Facebank routes: list, upload (multipart, one image: detected, aligned and embedded with the pipeline's
+ * models, loaded on first use), delete and serve reference images of a cast member; export a reviewed identity's
+ * best face samples into it.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { z } from 'zod';
+import { InputError } from '../../errors.ts';
+import { FaceImageEmbedder } from '../../pipeline/index.ts';
+import { addFacebankUpload, castIdSchema, exportIdentityToFacebank } from '../../review/index.ts';
+import {
+  deleteFacebankImage,
+  getFacebankThumb,
+  listFacebankImages,
+  requireCastMember,
+  type FacebankImage,
+} from '../../store/index.ts';
+import type { RouteDeps, ZodApp } from '../deps.ts';
+import { editFields, identityPath, reviewerOf, showIdSchema, targetOf } from './review-common.ts';
+import { IMMUTABLE } from './review-media.ts';
+
+const castPath = z.object({ show: showIdSchema, cast_id: castIdSchema });
+const imageIdSchema = z.string().regex(/^fb-[0-9a-f-]{36}$/, 'expected fb-<uuid>');
+
+const view = (img: FacebankImage) => ({
+  ...img,
+  thumb_url: `/shows/${img.show_id}/facebank/${img.image_id}/thumb`,
+});
+
+/**
+ * Registers the facebank routes.
+ * @param app - Fastify instance
+ * @param deps - jobs context (config and database)
+ */
+export function facebankRoutes(app: ZodApp, { ctx }: RouteDeps): void {
+  const { db, config } = ctx;
+  let embedder: Promise<FaceImageEmbedder> | null = null;
+  const openEmbedder = (): Promise<FaceImageEmbedder> => {
+    embedder ??= FaceImageEmbedder.open(config, {
+      cpuThreads: config.jobs.local_max_threads,
+    }).catch((err: unknown) => {
+      embedder = null;
+      throw err;
+    });
+    return embedder;
+  };
+  app.addHook('onClose', async () => {
+    await (await embedder)?.release();
+  });
+  const tags = ['facebank'];
+
+  app.get(
+    '/shows/:show/cast/:cast_id/facebank',
+    {
+      schema: { tags, summary: "A cast member's facebank images", params: castPath },
+      config: { action: 'list the facebank' },
+    },
+    (request) => {
+      const { show, cast_id: castId } = request.params;
+      requireCastMember(db, show, castId);
+      return {
+        show_id: show,
+        cast_id: castId,
+        items: listFacebankImages(db, show, castId).map(view),
+      };
+    },
+  );
+
+  app.post(
+    '/shows/:show/cast/:cast_id/facebank',
+    {
+      schema: {
+        tags,
+        summary:
+          'Upload a reference image (multipart/form-data, one JPEG/PNG/WebP file); 400 when it has no face',
+        params: castPath,
+        consumes: ['multipart/form-data'],
+      },
+      config: { action: 'add the facebank image' },
+    },
+    async (request, reply) => {
+      const { show, cast_id: castId } = request.params;
+      requireCastMember(db, show, castId);
+      const file = await request.file();
+      if (!file) {
+        throw new InputError(
+          'No file in the upload: send the image as a multipart/form-data file field',
+        );
+      }
+      const dir = await mkdtemp(join(tmpdir(), 'sa-facebank-'));
+      try {
+        const path = join(dir, 'upload');
+        await pipeline(file.file, createWriteStream(path));
+        const fields = file.fields as Record<string, { value?: unknown } | undefined>;
+        const bodyReviewer = fields.reviewer?.value;
+        const stored = await addFacebankUpload(
+          ctx,
+          await openEmbedder(),
+          show,
+          castId,
+          { path, fileName: basename(file.filename || 'upload') },
+          reviewerOf(request, config, typeof bodyReviewer === 'string' ? bodyReviewer : undefined),
+        );
+        return reply.code(201).send(view(stored));
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+  );
+
+  app.delete(
+    '/shows/:show/cast/:cast_id/facebank/:image_id',
+    {
+      schema: {
+        tags,
+        summary: 'Remove a facebank image',
+        params: castPath.extend({ image_id: imageIdSchema }),
+      },
+      config: { action: 'remove the facebank image' },
+    },
+    (request, reply) => {
+      const { show, cast_id: castId, image_id: imageId } = request.params;
+      deleteFacebankImage(db, show, castId, imageId);
+      return reply.code(204).send();
+    },
+  );
+
+  app.get(
+    '/shows/:show/facebank/:image_id/thumb',
+    {
+      schema: {
+        tags,
+        summary: 'The stored image of a facebank entry',
+        params: z.object({ show: showIdSchema, image_id: imageIdSchema }),
+      },
+      config: { action: 'send the facebank image' },
+    },
+    (request, reply) => {
+      const { show, image_id: imageId } = request.params;
+      const { thumb, thumb_type: type } = getFacebankThumb(db, show, imageId);
+      const etag = `"${imageId}"`;
+      reply.header('etag', etag).header('cache-control', IMMUTABLE);
+      if (request.headers['if-none-match'] === etag) {
+        return reply.code(304).send();
+      }
+      return reply.type(type).send(thumb);
+    },
+  );
+
+  app.post(
+    '/episodes/:ep_id/identities/:identity_id/export_facebank',
+    {
+      schema: {
+        tags,
+        summary: "Add a reviewed identity's best face samples to its cast member's facebank",
+        params: identityPath,
+        body: z
+          .object({
+            cast_id: castIdSchema.optional().describe('Default: the identity assignment'),
+            max_samples: z.number().int().min(1).max(100).optional(),
+            reviewer: editFields.reviewer,
+            run_id: editFields.run_id,
+          })
+          .strict()
+          .optional(),
+      },
+      config: { action: 'export to the facebank' },
+    },
+    (request, reply) => {
+      const body = request.body ?? {};
+      const items = exportIdentityToFacebank(
+        ctx,
+        targetOf(request.params.ep_id, body.run_id),
+        request.params.identity_id,
+        { castId: body.cast_id, maxSamples: body.max_samples },
+        reviewerOf(request, config, body.reviewer),
+      );
+      return reply.code(201).send({ items: items.map(view) });
+    },
+  );
+}

@@ -1,0 +1,264 @@
+/**
+ * @module Long review operations (refresh similarity, auto-group, batch assign) as jobs, in the same two modes as
+ * stage jobs and through the same machinery: the mode is chosen by `JobsService.chooseMode` (local when asked or
+ * when Redis is down, else redis), `redis` jobs go on the stage queue under the name `review.<operation>` and are
+ * run by the same `screenalytics worker` (worker.ts dispatches on the name). Review operations are short, in-process
+ * database work, so they run in the runner's own process (no child, no stage lock); their rows live in
+ * `review_jobs` (one active per episode and operation), with progress doubling as heartbeat.
+ */
+import { AppError, CancelledError, NotFoundError } from '../errors.ts';
+import {
+  openReview,
+  operationParamsSchemas,
+  runReviewOperation,
+  type ReviewOperation,
+  type ReviewTarget,
+} from '../review/index.ts';
+import {
+  cancelReviewJob,
+  claimReviewJob,
+  findActiveReviewJob,
+  finishReviewJob,
+  getReviewJob,
+  insertReviewJob,
+  reportReviewJob,
+  type ExecutionMode,
+  type ReviewJob,
+} from '../store/index.ts';
+import type { JobsContext } from './context.ts';
+import { QueueUnavailableError } from './errors.ts';
+import { countWorkers } from './queue.ts';
+import { viewReviewJob, type ReviewJobView } from './review-job-view.ts';
+import type { JobsService } from './service.ts';
+
+/** Queue job names of review operations start with this. */
+export const REVIEW_JOB_PREFIX = 'review.';
+
+/** Finished queue jobs kept in Redis for inspection (the database keeps every job anyway). */
+const KEEP_FINISHED = { count: 1000 };
+
+/** Answer of a `local` review job: it has ended. */
+export interface LocalReviewResult {
+  /** How it ended. */
+  status: 'completed' | 'error';
+  /** Episode id. */
+  ep_id: string;
+  /** Run id. */
+  run_id: string;
+  /** The operation. */
+  operation: ReviewOperation;
+  /** Always `local`. */
+  execution_mode: 'local';
+  /** The operation's result, or null on error. */
+  result: unknown;
+  /** Wall time in seconds. */
+  elapsed_seconds: number;
+  /** One-line error, or null. */
+  error: string | null;
+  /** Why it ran locally although no mode was asked for, or null. */
+  warning: string | null;
+}
+
+/** Answer of a `redis` review job: it is queued. */
+export interface QueuedReviewResult {
+  /** Job id: poll `GET /review_jobs/{job_id}`. */
+  job_id: string;
+  /** Always `queued`. */
+  status: 'queued';
+  /** Episode id. */
+  ep_id: string;
+  /** Run id. */
+  run_id: string;
+  /** The operation. */
+  operation: ReviewOperation;
+  /** Always `redis`. */
+  execution_mode: 'redis';
+  /** Workers listening on the queue (null when unknown). */
+  workers: number | null;
+  /** Set when no worker runs. */
+  warning: string | null;
+}
+
+/**
+ * Runs a claimed (`running`) review job in this process to its end: progress reports are its heartbeat and the
+ * points where a cancel (asked from any process) stops it.
+ * @param ctx - jobs context
+ * @param job - the running job
+ * @returns the finished job; the error that failed it, when one did
+ */
+export function runReviewJob(
+  ctx: JobsContext,
+  job: ReviewJob,
+): { job: ReviewJob; failure: unknown } {
+  const target: ReviewTarget = { epId: job.ep_id, runId: job.run_id };
+  const report = (done: number, total: number): void => {
+    const row = reportReviewJob(ctx.db, job.job_id, { done, total });
+    if (!row || row.cancel_requested_at) {
+      throw new CancelledError(`${job.operation} of ${job.ep_id} was cancelled`);
+    }
+  };
+  try {
+    const result = runReviewOperation(
+      ctx,
+      job.operation as ReviewOperation,
+      target,
+      job.params,
+      job.reviewer,
+      report,
+    );
+    return {
+      job: finishReviewJob(ctx.db, job.job_id, { state: 'success', result }) ?? job,
+      failure: null,
+    };
+  } catch (err) {
+    const state = err instanceof CancelledError ? 'cancelled' : 'error';
+    const error = err instanceof Error ? err.message : String(err);
+    return { job: finishReviewJob(ctx.db, job.job_id, { state, error }) ?? job, failure: err };
+  }
+}
+
+/**
+ * The worker side: claims a queued review job and runs it.
+ * @param ctx - jobs context of the worker
+ * @param jobId - the `review_jobs` row
+ * @returns the job as it ended, or null when it was not queued any more (cancelled first)
+ */
+export function runQueuedReviewJob(ctx: JobsContext, jobId: string): ReviewJob | null {
+  const claimed = claimReviewJob(ctx.db, jobId, { host: ctx.host, pid: ctx.pid });
+  return claimed ? runReviewJob(ctx, claimed).job : null;
+}
+
+/** Review jobs of one API process, riding on its jobs service (mode choice and stage queue). */
+export class ReviewJobsService {
+  /**
+   * @param ctx - jobs context of the API process
+   * @param jobs - its jobs service
+   */
+  constructor(
+    private readonly ctx: JobsContext,
+    private readonly jobs: JobsService,
+  ) {}
+
+  /**
+   * Starts a review operation.
+   * @param operation - which
+   * @param target - episode and optional run
+   * @param params - its parameters (body less `execution_mode`)
+   * @param opts - wanted mode (default: redis when Redis answers, else local) and reviewer
+   * @returns the local result when it ran locally, else the queued result
+   * @throws ZodError (400) for bad parameters; NotFoundError / ConflictError when the episode or its clustered run
+   *   is missing; ConflictError when the operation is already active for the episode (a stalled one is ended and
+   *   replaced); a local run's own 4xx
+   *   (unknown cast id, version conflict); QueueUnavailableError (503)
+   */
+  async submit(
+    operation: ReviewOperation,
+    target: ReviewTarget,
+    params: unknown,
+    opts: { executionMode?: ExecutionMode; reviewer: string },
+  ): Promise<LocalReviewResult | QueuedReviewResult> {
+    const parsed: unknown = operationParamsSchemas[operation].parse(params);
+    const opened = openReview(this.ctx, target);
+    const active = findActiveReviewJob(this.ctx.db, opened.epId, operation);
+    if (active && viewReviewJob(this.ctx, active).stalled) {
+      finishReviewJob(this.ctx.db, active.job_id, {
+        state: 'error',
+        error: 'lost: its runner stopped reporting; a new job took its place',
+      });
+    }
+    const { mode, warning } = await this.jobs.chooseMode(opts.executionMode);
+    const row = {
+      ep_id: opened.epId,
+      run_id: opened.runId,
+      operation,
+      mode,
+      params: parsed,
+      reviewer: opts.reviewer,
+    };
+    if (mode === 'local') {
+      const startedMs = Date.now();
+      const job = insertReviewJob(this.ctx.db, {
+        ...row,
+        runner: { host: this.ctx.host, pid: this.ctx.pid },
+      });
+      const { job: end, failure } = runReviewJob(this.ctx, job);
+      if (failure instanceof AppError && failure.status < 500) {
+        throw failure;
+      }
+      return {
+        status: end.state === 'success' ? 'completed' : 'error',
+        ep_id: end.ep_id,
+        run_id: end.run_id,
+        operation,
+        execution_mode: 'local',
+        result: end.result,
+        elapsed_seconds: Math.round((Date.now() - startedMs) / 100) / 10,
+        error: end.error,
+        warning,
+      };
+    }
+    const queue = this.jobs.stageQueue();
+    const job = insertReviewJob(this.ctx.db, row);
+    try {
+      await queue.add(
+        `${REVIEW_JOB_PREFIX}${operation}`,
+        { job_id: job.job_id },
+        { jobId: job.job_id, removeOnComplete: KEEP_FINISHED, removeOnFail: KEEP_FINISHED },
+      );
+    } catch (cause) {
+      cancelReviewJob(this.ctx.db, job.job_id);
+      throw new QueueUnavailableError({ cause });
+    }
+    const workers = await countWorkers(queue);
+    return {
+      job_id: job.job_id,
+      status: 'queued',
+      ep_id: job.ep_id,
+      run_id: job.run_id,
+      operation,
+      execution_mode: 'redis',
+      workers,
+      warning:
+        workers === 0
+          ? 'No worker is running: start one with `screenalytics worker`; the job waits in the queue until then'
+          : null,
+    };
+  }
+
+  /**
+   * @returns the view of a review job
+   * @throws NotFoundError when there is no such job
+   */
+  status(jobId: string): ReviewJobView {
+    return viewReviewJob(this.ctx, this.require(jobId));
+  }
+
+  /**
+   * Cancels a review job from any process: a queued one at once (and off the queue), a running one at its next
+   * progress report.
+   * @returns the job after the change
+   * @throws NotFoundError when there is no such job
+   */
+  async cancel(jobId: string): Promise<ReviewJobView> {
+    this.require(jobId);
+    const job = cancelReviewJob(this.ctx.db, jobId)!;
+    if (job.mode === 'redis' && job.state === 'cancelled') {
+      try {
+        await this.jobs.stageQueue().remove(jobId);
+      } catch {
+        // Locked by a worker claiming it now: claimReviewJob finds it cancelled and drops it.
+      }
+    }
+    return viewReviewJob(this.ctx, job);
+  }
+
+  private require(jobId: string): ReviewJob {
+    const job = getReviewJob(this.ctx.db, jobId);
+    if (!job) {
+      throw new NotFoundError(
+        `Review job ${jobId} does not exist: start one with POST /episodes/{ep_id}/refresh_similarity_async`,
+      );
+    }
+    return job;
+  }
+}

@@ -1,0 +1,115 @@
+/**
+ * @module Auto-group: identities whose centroids are close are proposed as one group (average linkage on cosine
+ * similarity, stopping below a threshold), never joining two identities seen in one analysed frame, nor two
+ * assigned to different cast members.
+ */
+import { dot, type IdentityCentroid } from './centroids.ts';
+import type { ReviewState } from './state.ts';
+
+/** A proposed group. */
+export interface IdentityGroup {
+  /** Identities of the group, largest (most faces) first. */
+  identity_ids: string[];
+  /** Average pairwise cosine similarity of the members' centroids at the last join. */
+  similarity: number;
+}
+
+/**
+ * Pairs of identities that must stay apart: they share an analysed frame, or are assigned to different cast
+ * members.
+ * @param state - review state
+ * @param coTracks - `a:b` pairs of track ids seen in one frame (see run-data.ts)
+ * @returns `x|y` keys of identity ids, x before y
+ */
+export function cannotLinkIdentities(
+  state: ReviewState,
+  coTracks: ReadonlySet<string>,
+): Set<string> {
+  const owner = new Map<number, string>();
+  for (const idn of state.identities) {
+    for (const t of idn.track_ids) {
+      owner.set(t, idn.identity_id);
+    }
+  }
+  const out = new Set<string>();
+  const add = (a: string, b: string): void => {
+    if (a !== b) {
+      out.add(a < b ? `${a}|${b}` : `${b}|${a}`);
+    }
+  };
+  for (const key of coTracks) {
+    const [a, b] = key.split(':').map((t) => owner.get(Number(t)));
+    if (a && b) {
+      add(a, b);
+    }
+  }
+  const assigned = state.identities.filter((i) => i.cast_id !== null);
+  for (const x of assigned) {
+    for (const y of assigned) {
+      if (x.cast_id !== y.cast_id) {
+        add(x.identity_id, y.identity_id);
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Groups identity centroids by average linkage: repeatedly joins the two groups with the highest average pairwise
+ * cosine similarity while it is at least `minSimilarity` and no cannot-link pair spans them (Lance–Williams
+ * update of the average). O(N³) in the number of identities, fine for the hundreds an episode has.
+ * @param centroids - identity centroids (unit vectors)
+ * @param minSimilarity - least average similarity of a join (default: `config.review.auto_group_min_similarity`)
+ * @param cannotLink - `x|y` keys of identities that must stay apart
+ * @param facesOf - face samples of an identity, to order each group's members
+ * @returns groups of two or more identities, most similar first
+ * @see Lance and Williams 1967, "A general theory of classificatory sorting strategies"
+ */
+export function groupIdentities(
+  centroids: readonly IdentityCentroid[],
+  minSimilarity: number,
+  cannotLink: ReadonlySet<string>,
+  facesOf: (identityId: string) => number,
+): IdentityGroup[] {
+  const n = centroids.length;
+  const members: string[][] = centroids.map((c) => [c.identity_id]);
+  const sim: number[][] = centroids.map((a) => centroids.map((b) => dot(a.vector, b.vector)));
+  const linked = (i: number, j: number): boolean =>
+    members[i]!.some((x) =>
+      members[j]!.some((y) => cannotLink.has(x < y ? `${x}|${y}` : `${y}|${x}`)),
+    );
+  const joinedAt = new Map<number, number>();
+  const alive = new Set(centroids.keys());
+  for (;;) {
+    let best: [number, number] | null = null;
+    let bestSim = minSimilarity;
+    for (const i of alive) {
+      for (const j of alive) {
+        if (j > i && sim[i]![j]! >= bestSim && !linked(i, j)) {
+          bestSim = sim[i]![j]!;
+          best = [i, j];
+        }
+      }
+    }
+    if (!best) {
+      break;
+    }
+    const [i, j] = best;
+    const [ni, nj] = [members[i]!.length, members[j]!.length];
+    for (let k = 0; k < n; k++) {
+      const v = (ni * sim[i]![k]! + nj * sim[j]![k]!) / (ni + nj);
+      sim[i]![k] = v;
+      sim[k]![i] = v;
+    }
+    members[i]!.push(...members[j]!);
+    alive.delete(j);
+    joinedAt.set(i, bestSim);
+  }
+  return [...alive]
+    .filter((i) => members[i]!.length > 1)
+    .map((i) => ({
+      identity_ids: [...members[i]!].sort((a, b) => facesOf(b) - facesOf(a) || a.localeCompare(b)),
+      similarity: Math.round(joinedAt.get(i)! * 1e4) / 1e4,
+    }))
+    .sort((a, b) => b.similarity - a.similarity);
+}

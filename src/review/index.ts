@@ -1,0 +1,54 @@
+/**
+ * @module Public face of the review layer: opening a run's review, edits and undo, the effective identities and
+ * how tracks resolve to cast members, suggestions, auto-group, facebank, cast CSV import and the long operations.
+ */
+export { applyEdit, formatIdentityId, initialState, type ReviewBase } from './apply.ts';
+export { cannotLinkIdentities, groupIdentities, type IdentityGroup } from './auto-group.ts';
+export { carryOver, type CarriedWork } from './carry-over.ts';
+export { importCastCsv, parseCsv } from './cast-import.ts';
+export { editReview, undoEdits, type EditOptions, type EditOutcome } from './edits.ts';
+export { addFacebankUpload, exportIdentityToFacebank, type FaceFileEmbedder } from './facebank.ts';
+export {
+  batchAssign,
+  operationParamsSchemas,
+  proposeGroups,
+  refreshSimilarity,
+  REVIEW_OPERATIONS,
+  runReviewOperation,
+  storedResult,
+  type IdentitySimilarity,
+  type OperationParams,
+  type ReportProgress,
+  type ReviewOperation,
+} from './operations.ts';
+export { pageOf, resolvePage, type Page, type PageRequest } from './paging.ts';
+export type { EditRequest } from './plan.ts';
+export { resolveTracks, type TrackResolution } from './resolve.ts';
+export { openReview, type OpenReview, type ReviewDeps, type ReviewTarget } from './session.ts';
+export {
+  castIdSchema,
+  castRefsOf,
+  editSchema,
+  identityIdSchema,
+  trackIdSchema,
+  type CarryConflict,
+  type Edit,
+  type ReviewIdentity,
+  type ReviewState,
+  type TrackOverride,
+} from './state.ts';
+export { rankCast, TIERS, type Reference, type Suggestion, type Tier } from './suggestions.ts';
+export { mapTracks } from './track-map.ts';
+export {
+  getIdentity,
+  identitySuggestions,
+  listEditLog,
+  listIdentities,
+  listIdentityTracks,
+  listTrackFaces,
+  reviewSummary,
+  type FaceView,
+  type IdentityFilter,
+  type IdentityView,
+  type TrackView,
+} from './views.ts';

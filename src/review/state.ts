@@ -1,0 +1,201 @@
+/**
+ * @module What a review is made of: the effective identities of a run after the reviewer's edits (assignments,
+ * merges, moves, splits), track overrides, excluded face samples and carry-over conflicts; and the edits
+ * themselves, one zod schema per kind (the one definition of each stored payload).
+ */
+import { z } from 'zod';
+
+/** Identity id: `id_0001`, ... (new identities made by moves and splits continue the numbering). */
+export const identityIdSchema = z
+  .string()
+  .regex(/^id_\d{4,}$/, 'expected an identity id like id_0001')
+  .describe('Identity id, e.g. id_0001');
+
+/** Track id of the run (positive integer). */
+export const trackIdSchema = z.number().int().positive().describe('Track id of the run');
+
+/** Cast id (a slug of the show's cast member). */
+export const castIdSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'expected a cast id like jessica-huang')
+  .describe('Cast id of a cast member of the show');
+
+/** How an effective identity came to be. */
+export type IdentityOrigin = 'cluster' | 'split' | 'move';
+
+/** One effective identity: a clustering identity with the reviewer's edits applied. */
+export interface ReviewIdentity {
+  /** Identity id. */
+  identity_id: string;
+  /** Track ids, ascending. */
+  track_ids: number[];
+  /** Embedded face samples over its tracks. */
+  faces: number;
+  /** Representative thumbnail relative to the run folder (`thumbs/{track_id}.webp`). */
+  thumb: string;
+  /** Cohesion from clustering (mean cosine of track prototypes to the centroid); null once edited. */
+  cohesion: number | null;
+  /** Clustering output, or made by a split or a move. */
+  origin: IdentityOrigin;
+  /** Assigned cast member, or null. */
+  cast_id: string | null;
+  /** Who assigned it, or null. */
+  assigned_by: string | null;
+  /** When it was assigned (ISO 8601 UTC), or null. */
+  assigned_at: string | null;
+}
+
+/** A track override: this track belongs to another cast member, or is not a face (ignored). */
+export interface TrackOverride {
+  /** Cast member, or null when ignored. */
+  cast_id: string | null;
+  /** True: not a face / ignore (counted nowhere). */
+  ignore: boolean;
+  /** Who set it. */
+  by: string;
+  /** When (ISO 8601 UTC). */
+  at: string;
+}
+
+/** A vote of re-clustering: faces of an identity's tracks that carried one cast member before. */
+export interface CarryVote {
+  /** Cast member the tracks carried. */
+  cast_id: string;
+  /** Face samples of those tracks (the weight). */
+  faces: number;
+  /** The tracks. */
+  track_ids: number[];
+}
+
+/** An identity whose tracks carried several cast members before re-clustering: listed for the reviewer. */
+export interface CarryConflict {
+  /** Identity of the new clustering. */
+  identity_id: string;
+  /** Cast member it inherited (the weighted majority), or null on a tie. */
+  cast_id: string | null;
+  /** Votes, heaviest first. */
+  votes: CarryVote[];
+}
+
+/** Why an identity no longer exists. */
+export interface RetiredIdentity {
+  /** Edit kind that removed it. */
+  kind: string;
+  /** Identity that took its tracks, or null. */
+  into: string | null;
+  /** Who. */
+  by: string;
+  /** When. */
+  at: string;
+}
+
+/** The folded review of one clustering: what every reader and the screentime stage use. */
+export interface ReviewState {
+  /** Effective identities, clustering ones first, then new ones in creation order. */
+  identities: ReviewIdentity[];
+  /** Tracks in no identity (no embedded face sample, or moved out). */
+  unclustered_track_ids: number[];
+  /** Embedded face samples per track id (for faces and thumbnails of edited identities). */
+  track_faces: Record<string, number>;
+  /** Track overrides by track id. */
+  overrides: Record<string, TrackOverride>;
+  /** Excluded face samples, `{track_id}:{frame_idx}` (source-video frame index). */
+  excluded_faces: string[];
+  /** Re-clustering conflicts still to look at (dropped when the identity is edited). */
+  conflicts: CarryConflict[];
+  /** Identities removed by edits, with where their tracks went. */
+  retired: Record<string, RetiredIdentity>;
+  /** Number of the next new identity (`id_{next}`). */
+  next_identity: number;
+}
+
+const assignmentSchema = z.object({ identity_id: identityIdSchema, cast_id: castIdSchema });
+
+/** Every stored edit, by kind (payload fields beside `kind`). */
+export const editSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('assign'), assignments: z.array(assignmentSchema).min(1) }),
+  z.object({ kind: z.literal('unassign'), identity_ids: z.array(identityIdSchema).min(1) }),
+  z.object({
+    kind: z.literal('override'),
+    track_ids: z.array(trackIdSchema).min(1),
+    cast_id: castIdSchema.nullable(),
+    ignore: z.boolean(),
+  }),
+  z.object({ kind: z.literal('clear_override'), track_ids: z.array(trackIdSchema).min(1) }),
+  z.object({
+    kind: z.literal('exclude_face'),
+    track_id: trackIdSchema,
+    frame_idx: z.number().int().min(0),
+    excluded: z.boolean(),
+  }),
+  z.object({
+    kind: z.literal('merge'),
+    source_ids: z.array(identityIdSchema).min(1),
+    target_id: identityIdSchema,
+  }),
+  z.object({
+    kind: z.literal('move'),
+    track_ids: z.array(trackIdSchema).min(1),
+    to_identity_id: identityIdSchema,
+    created: z.boolean(),
+  }),
+  z.object({
+    kind: z.literal('split'),
+    identity_id: identityIdSchema,
+    groups: z.array(z.array(trackIdSchema).min(1)).min(1),
+    new_ids: z.array(identityIdSchema),
+  }),
+  z.object({
+    kind: z.literal('carry_over'),
+    from: z.object({ review_id: z.number().int(), run_id: z.string(), version: z.number().int() }),
+    assignments: z.array(assignmentSchema),
+    overrides: z.array(
+      z.object({ track_id: trackIdSchema, cast_id: castIdSchema.nullable(), ignore: z.boolean() }),
+    ),
+    excluded_faces: z.array(z.string()),
+    conflicts: z.array(
+      z.object({
+        identity_id: identityIdSchema,
+        cast_id: castIdSchema.nullable(),
+        votes: z.array(
+          z.object({
+            cast_id: castIdSchema,
+            faces: z.number(),
+            track_ids: z.array(trackIdSchema),
+          }),
+        ),
+      }),
+    ),
+  }),
+  z.object({ kind: z.literal('undo'), seqs: z.array(z.number().int().positive()).min(1) }),
+]);
+
+/** One edit. */
+export type Edit = z.infer<typeof editSchema>;
+
+/** An edit kind. */
+export type EditKind = Edit['kind'];
+
+/** Who made an edit and when. */
+export interface EditMeta {
+  /** Reviewer. */
+  by: string;
+  /** ISO 8601 UTC. */
+  at: string;
+}
+
+/** Cast ids a state points at (assignments and overrides), sorted. */
+export function castRefsOf(state: ReviewState): string[] {
+  const refs = new Set<string>();
+  for (const idn of state.identities) {
+    if (idn.cast_id) {
+      refs.add(idn.cast_id);
+    }
+  }
+  for (const o of Object.values(state.overrides)) {
+    if (o.cast_id) {
+      refs.add(o.cast_id);
+    }
+  }
+  return [...refs].sort();
+}

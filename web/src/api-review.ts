@@ -1,0 +1,153 @@
+/**
+ * @module Typed client of the review routes (`src/review/README.md`): cast members and facebank, identities,
+ * tracks and face samples, edits and undo, suggestions, long review operations, cast screen time. Shapes are the
+ * server's own types, imported as types only.
+ */
+import type { ScreentimeFile } from '../../src/pipeline/index.ts';
+import type {
+  FaceView,
+  IdentityView,
+  Page,
+  Suggestion,
+  TrackView,
+} from '../../src/review/index.ts';
+import type { CastMember, FacebankImage, ReviewJob } from '../../src/store/index.ts';
+import { ApiError, request, type RunOptions } from './api-client.ts';
+
+export type { Page, Suggestion };
+
+/** A cast member as listed, with its number of facebank images. */
+export type CastMemberView = CastMember & { facebank_images: number };
+
+/** A facebank image as listed. */
+export type FacebankImageView = Omit<FacebankImage, 'dim'> & { thumb_url: string };
+
+/** An identity as listed, with its thumbnail's API path. */
+export type ReviewIdentityView = IdentityView & { thumb_url: string | null };
+
+/** A track as listed, with its thumbnail's API path. */
+export type ReviewTrackView = TrackView & { thumb_url: string };
+
+/** A face sample as listed, with its crop's API path. */
+export type FaceSampleView = FaceView & { crop_url: string };
+
+/** What every review answer carries. */
+interface Versioned {
+  /** Run reviewed. */
+  run_id: string;
+  /** Review version (send it back as `expected_version`). */
+  version: number;
+}
+
+/** Answer of an edit. */
+export interface EditAnswer extends Versioned {
+  /** The edit recorded. */
+  edit: { seq: number; kind: string };
+}
+
+/** Answer of a long review operation: local (ended) or redis (queued). */
+export type LongOpAnswer =
+  | {
+      execution_mode: 'local';
+      status: 'completed' | 'error';
+      error: string | null;
+      warning: string | null;
+    }
+  | { execution_mode: 'redis'; job_id: string; status: 'queued'; warning: string | null };
+
+/** `screentime.json` of a run; files written before review lack `cast` and `unassigned`. */
+export type ScreentimeReport = Omit<ScreentimeFile, 'cast' | 'unassigned'> &
+  Partial<Pick<ScreentimeFile, 'cast' | 'unassigned'>>;
+
+const ep = (epId: string): string => `/episodes/${epId}`;
+const ALL = 'page_size=500';
+
+/** Posts an edit; the version last read travels along, so a concurrent edit answers 409 instead of losing one. */
+function edit(epId: string, path: string, body: object, version?: number): Promise<EditAnswer> {
+  return request('POST', `${ep(epId)}${path}`, { ...body, expected_version: version });
+}
+
+/**
+ * Uploads a facebank image of a cast member.
+ * @throws ApiError 400 when no face is found in it
+ */
+async function uploadFacebank(
+  show: string,
+  castId: string,
+  file: File,
+): Promise<FacebankImageView> {
+  const form = new FormData();
+  form.append('file', file);
+  const res = await fetch(`/shows/${show}/cast/${castId}/facebank`, { method: 'POST', body: form });
+  const body = (await res.json()) as FacebankImageView & {
+    error?: { code: string; message: string };
+  };
+  if (!res.ok) {
+    throw new ApiError(
+      res.status,
+      body.error?.code ?? 'HTTP',
+      body.error?.message ?? 'Upload failed',
+    );
+  }
+  return body;
+}
+
+/** The review routes. */
+export const review = {
+  cast: (show: string): Promise<Page<CastMemberView>> =>
+    request('GET', `/shows/${show}/cast?${ALL}`),
+  createCast: (show: string, name: string): Promise<CastMemberView> =>
+    request('POST', `/shows/${show}/cast`, { name }),
+  facebank: (show: string, castId: string): Promise<{ items: FacebankImageView[] }> =>
+    request('GET', `/shows/${show}/cast/${castId}/facebank`),
+  uploadFacebank,
+  identities: (epId: string): Promise<Page<ReviewIdentityView> & Versioned> =>
+    request('GET', `${ep(epId)}/identities?${ALL}`),
+  suggestions: (
+    epId: string,
+  ): Promise<{
+    stale: boolean;
+    computed_at: string | null;
+    items: Array<{ identity_id: string; suggestions: Suggestion[] }>;
+  }> => request('GET', `${ep(epId)}/suggestions?${ALL}`),
+  tracks: (epId: string, identityId: string): Promise<Page<ReviewTrackView> & Versioned> =>
+    request('GET', `${ep(epId)}/identities/${identityId}/tracks?${ALL}`),
+  faces: (epId: string, trackId: number): Promise<{ items: FaceSampleView[] }> =>
+    request('GET', `${ep(epId)}/tracks/${trackId}/faces`),
+  assign: (epId: string, identityId: string, castId: string, v?: number) =>
+    edit(epId, `/identities/${identityId}/assign`, { cast_id: castId }, v),
+  unassign: (epId: string, identityId: string, v?: number) =>
+    edit(epId, `/identities/${identityId}/unassign`, {}, v),
+  batchAssign: (epId: string, ids: string[], castId: string, v?: number) =>
+    edit(
+      epId,
+      '/clusters/batch_assign',
+      { assignments: ids.map((identity_id) => ({ identity_id, cast_id: castId })) },
+      v,
+    ),
+  merge: (epId: string, sourceIds: string[], targetId: string, v?: number) =>
+    edit(epId, '/identities/merge', { source_ids: sourceIds, target_id: targetId }, v),
+  moveTracks: (epId: string, trackIds: number[], toIdentityId: string | null, v?: number) =>
+    edit(
+      epId,
+      '/tracks/move',
+      { track_ids: trackIds, ...(toIdentityId ? { to_identity_id: toIdentityId } : {}) },
+      v,
+    ),
+  notAFace: (epId: string, trackIds: number[], v?: number) =>
+    edit(epId, '/tracks/override', { track_ids: trackIds, ignore: true }, v),
+  clearOverride: (epId: string, trackIds: number[], v?: number) =>
+    edit(epId, '/tracks/clear_override', { track_ids: trackIds }, v),
+  undo: (epId: string) => edit(epId, '/undo', { count: 1 }),
+  refreshSimilarity: (epId: string, mode: RunOptions['execution_mode']): Promise<LongOpAnswer> =>
+    request('POST', `${ep(epId)}/refresh_similarity_async`, { execution_mode: mode }),
+  autoGroup: (epId: string, mode: RunOptions['execution_mode']): Promise<LongOpAnswer> =>
+    request('POST', `${ep(epId)}/clusters/group_async`, { execution_mode: mode }),
+  groups: (
+    epId: string,
+  ): Promise<{ groups: Array<{ identity_ids: string[]; similarity: number }> }> =>
+    request('GET', `${ep(epId)}/clusters/groups`),
+  reviewJob: (jobId: string): Promise<Pick<ReviewJob, 'state' | 'error'>> =>
+    request('GET', `/review_jobs/${jobId}`),
+  screentime: (epId: string): Promise<ScreentimeReport> => request('GET', `${ep(epId)}/screentime`),
+};
