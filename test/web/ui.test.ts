@@ -140,21 +140,25 @@ describe.skipIf(!hasChromium)('web UI', () => {
   it('offers Resume and Cancel when the worker of a running job dies', async () => {
     await card('detect_track').getByRole('button', { name: 'Run' }).click();
     await card('detect_track').getByTestId('progress-frames').waitFor({ timeout: 60_000 });
-    console.log('progress seen'); worker.child.kill('SIGKILL');
+    worker.child.kill('SIGKILL');
     const stalled = card('detect_track').getByTestId('stalled-warning');
     await stalled.waitFor({ timeout: 60_000 });
-    await shoot(page, 'episode-detail-stalled'); console.log('stalled seen');
+    await shoot(page, 'episode-detail-stalled');
     await stalled.getByRole('button', { name: 'Resume' }).click();
+    await stalled.waitFor({ state: 'detached' });
+    await card('detect_track')
+      .getByText(/Queued as job-/)
+      .waitFor();
     await card('detect_track')
       .getByText(/No worker is running/)
-      .first()
       .waitFor();
-    await shoot(page, 'episode-detail-resumed-no-worker'); console.log('resumed');
+    await shoot(page, 'episode-detail-resumed-no-worker');
     await card('detect_track').getByRole('button', { name: 'Cancel' }).click();
-    await waitUntil(
-      'the resumed job cancelled',
-      async () => (await cardStatus(card('detect_track'))) === 'cancelled',
-    );
+    await page.getByTestId('log-job-state').getByText('cancelled').waitFor();
+    await card('detect_track')
+      .getByRole('button', { name: 'Cancel' })
+      .waitFor({ state: 'detached' });
+    expect(await card('detect_track').getByRole('button', { name: 'Run' }).isEnabled()).toBe(true);
     expect(errors).toEqual([]);
   });
 });

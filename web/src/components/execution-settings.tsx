@@ -13,7 +13,7 @@ import {
   Text,
 } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { DEVICES, PROFILES, type DeviceName, type ProfileName } from '../../../src/types.ts';
+import { DEVICES, PROFILES } from '../../../src/types.ts';
 import { useConfig } from '../hooks/use-config.ts';
 import {
   EXECUTION_MODES,
@@ -61,7 +61,7 @@ export function ExecutionSettingsPanel({ epId }: ExecutionSettingsPanelProps) {
               </Text>
               <SegmentedControl
                 value={settings.execution_mode}
-                onChange={(v) => change({ execution_mode: v as ExecutionMode })}
+                onChange={(v) => change({ execution_mode: v })}
                 data={EXECUTION_MODES.map((m) => ({ value: m, label: MODE_LABEL[m] }))}
                 aria-label="Execution mode"
               />
@@ -70,7 +70,7 @@ export function ExecutionSettingsPanel({ epId }: ExecutionSettingsPanelProps) {
               label="Profile"
               w={150}
               value={settings.profile}
-              onChange={(v) => v && change({ profile: v as ProfileName })}
+              onChange={(v) => v && change({ profile: v })}
               data={[...PROFILES]}
               allowDeselect={false}
             />
@@ -78,7 +78,7 @@ export function ExecutionSettingsPanel({ epId }: ExecutionSettingsPanelProps) {
               label="Device"
               w={110}
               value={settings.device}
-              onChange={(v) => v && change({ device: v as DeviceName })}
+              onChange={(v) => v && change({ device: v })}
               data={[...DEVICES]}
               allowDeselect={false}
             />

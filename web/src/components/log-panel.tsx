@@ -34,8 +34,8 @@ export interface LogPanelProps {
   stage: Stage;
   /** Called when the user picks another stage. */
   onStageChange: (stage: Stage) => void;
-  /** Refresh interval in ms while a job of the stage runs, or false. */
-  refreshMs: number | false;
+  /** Refresh interval in ms (short while a job runs). */
+  refreshMs: number;
 }
 
 /** The log of the latest job of a stage. */
@@ -61,11 +61,7 @@ export function LogPanel({ epId, stage, onStageChange, refreshMs }: LogPanelProp
           <Text fw={600} size="sm">
             Log
           </Text>
-          <SegmentedControl
-            value={stage}
-            onChange={(v) => onStageChange(v as Stage)}
-            data={[...STAGES]}
-          />
+          <SegmentedControl value={stage} onChange={(v) => onStageChange(v)} data={[...STAGES]} />
           {job && (
             <>
               <Badge size="xs" variant="outline" data-testid="log-job-state">

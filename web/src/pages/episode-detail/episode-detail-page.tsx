@@ -127,7 +127,7 @@ export function EpisodeDetailPage({ epId }: EpisodeDetailPageProps) {
         epId={epId}
         stage={shownLogStage}
         onStageChange={setLogStage}
-        refreshMs={nowActive ? ACTIVE_REFRESH_MS : false}
+        refreshMs={nowActive ? ACTIVE_REFRESH_MS : IDLE_REFRESH_MS}
       />
       {settings && config && (
         <HeavyRunConfirm

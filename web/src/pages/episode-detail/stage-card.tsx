@@ -139,7 +139,10 @@ export function StageCard(props: StageCardProps) {
           </Text>
         )}
         {job && (job.state === 'running' || local) && (
-          <JobProgress job={job} fetchedAtMs={props.fetchedAtMs} />
+          <JobProgress
+            job={stalled ? { ...job, heartbeat_age_s: null } : job}
+            fetchedAtMs={props.fetchedAtMs}
+          />
         )}
         {local && !job && (
           <JobProgress

@@ -106,12 +106,9 @@ export function useStageRunner(epId: string, settings: ExecutionSettings | undef
         }
         return result.status === 'completed';
       }
-      note(stage, {
-        tone: result.warning ? 'warning' : 'info',
-        text:
-          result.warning ??
-          `Queued as ${result.job_id} (${result.workers ?? '?'} workers listening)`,
-      });
+      if (result.warning) {
+        note(stage, { tone: 'warning', text: result.warning });
+      }
       return follow ? await followQueued(result.job_id) : true;
     } catch (err) {
       note(stage, {
@@ -121,7 +118,11 @@ export function useStageRunner(epId: string, settings: ExecutionSettings | undef
       return false;
     } finally {
       if (local) {
-        setLocalRuns(({ [stage]: _done, ...rest }) => rest);
+        setLocalRuns((prev) => {
+          const rest = { ...prev };
+          delete rest[stage];
+          return rest;
+        });
       }
       void refresh();
       void queryClient.invalidateQueries({ queryKey: ['logs', epId, stage] });
@@ -155,6 +156,7 @@ export function useStageRunner(epId: string, settings: ExecutionSettings | undef
     },
     async cancel(stage, jobId) {
       const local = localRuns[stage];
+      note(stage, undefined);
       if (local) {
         local.abort.abort();
       } else if (jobId) {
@@ -164,6 +166,7 @@ export function useStageRunner(epId: string, settings: ExecutionSettings | undef
           note(stage, { tone: 'error', text: (err as Error).message });
         }
         await refresh();
+        await queryClient.invalidateQueries({ queryKey: ['logs', epId, stage] });
       }
     },
   };

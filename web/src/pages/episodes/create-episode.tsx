@@ -102,7 +102,7 @@ export function CreateEpisode({ onCreated }: CreateEpisodeProps) {
         <Group gap="sm" align="flex-end">
           <SegmentedControl
             value={source}
-            onChange={(v) => setSource(v as 'upload' | 'path')}
+            onChange={(v) => setSource(v)}
             data={[
               { value: 'upload', label: 'Upload a video' },
               { value: 'path', label: 'Path on the server' },

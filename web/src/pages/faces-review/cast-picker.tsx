@@ -20,8 +20,8 @@ export interface CastPickerProps {
   placeholder?: string;
   /** Accessible name. */
   label?: string;
-  /** Width in pixels. */
-  w?: number;
+  /** Width in pixels or a CSS length (default 170 px). */
+  w?: number | string;
 }
 
 /** A searchable select whose last option creates the typed name as a cast member. */

@@ -118,11 +118,7 @@ export function FacesReviewPage({ epId }: FacesReviewPageProps) {
       <ExecutionSettingsPanel epId={epId} />
       <Group justify="space-between">
         <Group gap="sm">
-          <SegmentedControl
-            value={filter}
-            onChange={(v) => setFilter(v as Filter)}
-            data={FILTERS}
-          />
+          <SegmentedControl value={filter} onChange={(v) => setFilter(v)} data={FILTERS} />
           <Text size="xs" c="dimmed">
             {shown.length} of {all.length} identities · run {data.identities.data?.run_id ?? '—'} ·
             review version {data.identities.data?.version ?? '—'}

@@ -121,13 +121,11 @@ export function IdentityCard(props: IdentityCardProps) {
               </Tooltip>
             </Group>
           ) : top ? (
-            <Group gap={4} wrap="nowrap">
-              <Badge
-                color={TIER_COLOR[top.tier]}
-                title={`similarity ${top.similarity.toFixed(2)} (${top.source})`}
-              >
-                {top.name} · {top.tier}
-              </Badge>
+            <Group
+              gap={4}
+              wrap="nowrap"
+              title={`similarity ${top.similarity.toFixed(2)} (${top.source})`}
+            >
               <Tooltip label={`Assign to ${top.name} (a)`}>
                 <ActionIcon
                   size="xs"
@@ -138,6 +136,12 @@ export function IdentityCard(props: IdentityCardProps) {
                   ✓
                 </ActionIcon>
               </Tooltip>
+              <Text size="xs" fw={500} truncate>
+                {top.name}
+              </Text>
+              <Badge size="xs" color={TIER_COLOR[top.tier]} style={{ flexShrink: 0 }}>
+                {top.tier}
+              </Badge>
             </Group>
           ) : (
             <Text size="xs" c="dimmed">
@@ -149,7 +153,7 @@ export function IdentityCard(props: IdentityCardProps) {
             cast={props.cast}
             onPick={props.onAssign}
             placeholder={idn.cast_id ? 'Reassign to…' : 'Assign to…'}
-            w={150}
+            w="100%"
             label={`assign ${idn.identity_id}`}
           />
         </Stack>

@@ -163,7 +163,7 @@ export function IdentityDrawer({ epId, identity, identities, data, onClose }: Id
                     />
                   </Table.Td>
                   <Table.Td>
-                    <Image src={t.thumb_url} w={40} h={40} radius="xs" />
+                    <Image src={t.thumb_url} w={56} h={56} radius="xs" />
                   </Table.Td>
                   <Table.Td ff="monospace">track {t.track_id}</Table.Td>
                   <Table.Td>

@@ -46,7 +46,7 @@ function rowsOf(report: ScreentimeReport): { rows: ScreenTimeRow[]; byCast: bool
     seconds: i.seconds,
     share: i.share,
     tracks: i.track_ids.length,
-    intervals: i.intervals as Array<[number, number]>,
+    intervals: i.intervals,
     unassigned: i.cast_id === null,
   }));
   return { rows, byCast: false };
@@ -159,55 +159,59 @@ export function ScreenTimePage({ epId }: ScreenTimePageProps) {
       )}
       {data && (
         <>
-          <Table withTableBorder striped data-testid="screentime-table">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{byCast ? 'cast member' : 'identity'}</Table.Th>
-                <Table.Th ta="right">seconds</Table.Th>
-                <Table.Th ta="right">share</Table.Th>
-                <Table.Th ta="right">tracks</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {rows.map((r) => (
-                <Table.Tr
-                  key={r.label}
-                  c={r.unassigned ? 'dimmed' : undefined}
-                  data-testid={`screentime-row-${r.label}`}
-                >
-                  <Table.Td>{r.label}</Table.Td>
-                  <Table.Td ta="right" ff="monospace">
-                    {r.seconds.toFixed(1)}
-                  </Table.Td>
-                  <Table.Td ta="right" ff="monospace">
-                    {(r.share * 100).toFixed(1)} %
-                  </Table.Td>
-                  <Table.Td ta="right" ff="monospace">
-                    {r.tracks}
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
           {rows.length === 0 ? (
             <Text size="sm" c="dimmed">
               Zero screen time: no face was on screen in this run.
             </Text>
           ) : (
-            <Group grow align="flex-start">
+            <>
+              <Group grow align="flex-start">
+                <Paper withBorder>
+                  <Table striped data-testid="screentime-table">
+                    <Table.Thead>
+                      <Table.Tr>
+                        <Table.Th>{byCast ? 'cast member' : 'identity'}</Table.Th>
+                        <Table.Th ta="right">seconds</Table.Th>
+                        <Table.Th ta="right">share</Table.Th>
+                        <Table.Th ta="right">tracks</Table.Th>
+                      </Table.Tr>
+                    </Table.Thead>
+                    <Table.Tbody>
+                      {rows.map((r) => (
+                        <Table.Tr
+                          key={r.label}
+                          c={r.unassigned ? 'dimmed' : undefined}
+                          data-testid={`screentime-row-${r.label}`}
+                        >
+                          <Table.Td>{r.label}</Table.Td>
+                          <Table.Td ta="right" ff="monospace">
+                            {r.seconds.toFixed(1)}
+                          </Table.Td>
+                          <Table.Td ta="right" ff="monospace">
+                            {(r.share * 100).toFixed(1)} %
+                          </Table.Td>
+                          <Table.Td ta="right" ff="monospace">
+                            {r.tracks}
+                          </Table.Td>
+                        </Table.Tr>
+                      ))}
+                    </Table.Tbody>
+                  </Table>
+                </Paper>
+                <Paper withBorder p="sm">
+                  <Text size="xs" fw={600} mb={4}>
+                    Seconds on screen
+                  </Text>
+                  <SecondsChart rows={rows} />
+                </Paper>
+              </Group>
               <Paper withBorder p="sm">
                 <Text size="xs" fw={600} mb={4}>
-                  Seconds on screen
-                </Text>
-                <SecondsChart rows={rows} />
-              </Paper>
-              <Paper withBorder p="sm">
-                <Text size="xs" fw={600} mb={4}>
-                  Timeline
+                  Timeline across the episode
                 </Text>
                 <TimelineChart rows={rows} durationS={data.duration_s} />
               </Paper>
-            </Group>
+            </>
           )}
         </>
       )}
