@@ -3,14 +3,14 @@
  * square input, raw anchor regressions of the stride-16 and stride-32 heads are decoded, thresholded and
  * NMS-filtered.
  */
-import * as ort from 'onnxruntime-node';
 import { ModelError } from '../errors.ts';
 import type { FaceBox, RgbImage } from '../types.ts';
 import { clipBox, type DetectOptions, type FaceDetector } from './detector.ts';
 import type { ResolvedModel } from './manifest.ts';
 import { suppressOverlaps } from './nms.ts';
-import { formatOfInput, TensorResampler, type Rect } from './resample.ts';
-import { createSession, serialise, type ExecutionInfo, type SessionRequest } from './session.ts';
+import { ImageModel } from './image-model.ts';
+import type { Rect } from './resample.ts';
+import { serialise, type ExecutionInfo, type SessionRequest } from './session.ts';
 
 /** The two detection heads: output roles of the manifest entry and their anchor stride in input pixels. */
 const HEADS = [
@@ -37,24 +37,13 @@ export class BlazeFaceDetector implements FaceDetector {
   readonly inputHeightPx: number;
   /** Detection, one call at a time (the input tensor is shared). */
   readonly detect: (image: RgbImage, opts: DetectOptions) => Promise<FaceBox[]>;
-  private readonly resampler: TensorResampler;
-  private readonly input: ort.Tensor;
+  /** Manifest name of the model. */
+  readonly name: string;
 
-  private constructor(
-    readonly name: string,
-    private readonly session: ort.InferenceSession,
-    private readonly model: ResolvedModel,
-  ) {
-    const format = formatOfInput(model.entry.input);
-    this.inputWidthPx = format.widthPx;
-    this.inputHeightPx = format.heightPx;
-    this.resampler = new TensorResampler(format);
-    this.input = new ort.Tensor('float32', this.resampler.data, [
-      1,
-      format.heightPx,
-      format.widthPx,
-      3,
-    ]);
+  private constructor(private readonly net: ImageModel) {
+    this.name = net.name;
+    this.inputWidthPx = net.format.widthPx;
+    this.inputHeightPx = net.format.heightPx;
     this.detect = serialise((image, opts) => this.run(image, opts));
   }
 
@@ -76,8 +65,8 @@ export class BlazeFaceDetector implements FaceDetector {
         `BlazeFace model '${model.entry.name}' lacks outputs ${missing.join(', ')} in its manifest entry`,
       );
     }
-    const { session, execution } = await createSession(model.path, request);
-    return { detector: new BlazeFaceDetector(model.entry.name, session, model), execution };
+    const { net, execution } = await ImageModel.open(model, request);
+    return { detector: new BlazeFaceDetector(net), execution };
   }
 
   /** Where the image lands inside the square input: aspect kept, centred, black bars around. */
@@ -92,15 +81,15 @@ export class BlazeFaceDetector implements FaceDetector {
 
   private async run(image: RgbImage, opts: DetectOptions): Promise<FaceBox[]> {
     const place = this.letterbox(image);
-    this.resampler.draw(image, undefined, place);
-    const out = await this.session.run({ [this.model.entry.input.name]: this.input });
+    this.net.resampler.draw(image, undefined, place);
+    const output = await this.net.run();
     const sx = image.widthPx / place.widthPx;
     const sy = image.heightPx / place.heightPx;
     const minLogit = Math.log(opts.scoreThreshold / (1 - opts.scoreThreshold));
     const found: FaceBox[] = [];
     for (const head of HEADS) {
-      const scores = out[this.model.entry.output[head.scores]!.name]!.data as Float32Array;
-      const boxes = out[this.model.entry.output[head.boxes]!.name]!.data as Float32Array;
+      const scores = output(head.scores);
+      const boxes = output(head.boxes);
       const cols = Math.ceil(this.inputWidthPx / head.strideInputPx);
       const rows = Math.ceil(this.inputHeightPx / head.strideInputPx);
       const perCell = scores.length / (cols * rows);
@@ -135,6 +124,6 @@ export class BlazeFaceDetector implements FaceDetector {
 
   /** Frees the ONNX session. */
   release(): Promise<void> {
-    return this.session.release();
+    return this.net.release();
   }
 }

@@ -2,12 +2,12 @@
  * @module 68-point facial landmark model on 64x64 grey face crops, reduced to the five alignment points
  * (eye centres, nose tip, mouth corners) that the face aligner uses.
  */
-import * as ort from 'onnxruntime-node';
 import { ModelError } from '../errors.ts';
 import type { BBox, Point, RgbImage } from '../types.ts';
 import type { ResolvedModel } from './manifest.ts';
-import { formatOfInput, TensorResampler, type Rect } from './resample.ts';
-import { createSession, serialise, type ExecutionInfo, type SessionRequest } from './session.ts';
+import { ImageModel } from './image-model.ts';
+import type { Rect } from './resample.ts';
+import { serialise, type ExecutionInfo, type SessionRequest } from './session.ts';
 
 /** Number of values the model outputs: 68 (x, y) pairs. */
 const POINTS_68 = 136;
@@ -49,23 +49,11 @@ export class LandmarkModel {
    * @returns per box: left eye, right eye, nose tip, left and right mouth corner, in `image` pixels
    */
   readonly predict5: (image: RgbImage, boxes: BBox[]) => Promise<Point[][]>;
-  private readonly resampler: TensorResampler;
-  private readonly input: ort.Tensor;
+  /** Manifest name of the model (`config.models.landmarks`). */
+  readonly name: string;
 
-  private constructor(
-    /** Manifest name of the model (`config.models.landmarks`). */
-    readonly name: string,
-    private readonly session: ort.InferenceSession,
-    private readonly model: ResolvedModel,
-  ) {
-    const format = formatOfInput(model.entry.input);
-    this.resampler = new TensorResampler(format);
-    this.input = new ort.Tensor('float32', this.resampler.data, [
-      1,
-      1,
-      format.heightPx,
-      format.widthPx,
-    ]);
+  private constructor(private readonly net: ImageModel) {
+    this.name = net.name;
     this.predict5 = serialise((image, boxes) => this.run(image, boxes));
   }
 
@@ -85,17 +73,16 @@ export class LandmarkModel {
         `Landmark model '${model.entry.name}' needs a GRAY input and an output 'points' of ${POINTS_68} values`,
       );
     }
-    const { session, execution } = await createSession(model.path, request);
-    return { landmarks: new LandmarkModel(model.entry.name, session, model), execution };
+    const { net, execution } = await ImageModel.open(model, request);
+    return { landmarks: new LandmarkModel(net), execution };
   }
 
   private async run(image: RgbImage, boxes: BBox[]): Promise<Point[][]> {
     const out: Point[][] = [];
     for (const box of boxes) {
       const crop = landmarkCrop(box);
-      this.resampler.draw(image, crop);
-      const result = await this.session.run({ [this.model.entry.input.name]: this.input });
-      const p = result[this.model.entry.output.points!.name]!.data as Float32Array;
+      this.net.resampler.draw(image, crop);
+      const p = (await this.net.run())('points');
       out.push(
         reduce68To5(p).map(([x, y]) => [crop.x + x * crop.widthPx, crop.y + y * crop.heightPx]),
       );
@@ -105,6 +92,6 @@ export class LandmarkModel {
 
   /** Frees the ONNX session. */
   release(): Promise<void> {
-    return this.session.release();
+    return this.net.release();
   }
 }

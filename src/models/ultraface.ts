@@ -2,14 +2,13 @@
  * @module UltraFace face detector (RFB-320): the image is stretched to the network input, and the graph's own
  * decoded outputs (softmax scores, corner-form boxes normalised to [0, 1]) are thresholded and NMS-filtered.
  */
-import * as ort from 'onnxruntime-node';
 import { ModelError } from '../errors.ts';
 import type { FaceBox, RgbImage } from '../types.ts';
 import { clipBox, type DetectOptions, type FaceDetector } from './detector.ts';
+import { ImageModel } from './image-model.ts';
 import type { ResolvedModel } from './manifest.ts';
 import { suppressOverlaps } from './nms.ts';
-import { formatOfInput, TensorResampler } from './resample.ts';
-import { createSession, serialise, type ExecutionInfo, type SessionRequest } from './session.ts';
+import { serialise, type ExecutionInfo, type SessionRequest } from './session.ts';
 
 /**
  * UltraFace detector. The exported graph already applies the SSD prior-box decoding (priors of `min_sizes`
@@ -22,24 +21,13 @@ export class UltraFaceDetector implements FaceDetector {
   readonly inputHeightPx: number;
   /** Detection, one call at a time (the input tensor is shared). */
   readonly detect: (image: RgbImage, opts: DetectOptions) => Promise<FaceBox[]>;
-  private readonly resampler: TensorResampler;
-  private readonly input: ort.Tensor;
+  /** Manifest name of the model. */
+  readonly name: string;
 
-  private constructor(
-    readonly name: string,
-    private readonly session: ort.InferenceSession,
-    private readonly model: ResolvedModel,
-  ) {
-    const format = formatOfInput(model.entry.input);
-    this.inputWidthPx = format.widthPx;
-    this.inputHeightPx = format.heightPx;
-    this.resampler = new TensorResampler(format);
-    this.input = new ort.Tensor('float32', this.resampler.data, [
-      1,
-      3,
-      format.heightPx,
-      format.widthPx,
-    ]);
+  private constructor(private readonly net: ImageModel) {
+    this.name = net.name;
+    this.inputWidthPx = net.format.widthPx;
+    this.inputHeightPx = net.format.heightPx;
     this.detect = serialise((image, opts) => this.run(image, opts));
   }
 
@@ -58,16 +46,15 @@ export class UltraFaceDetector implements FaceDetector {
         `UltraFace model '${model.entry.name}' needs outputs 'scores' and 'boxes' in its manifest entry`,
       );
     }
-    const { session, execution } = await createSession(model.path, request);
-    return { detector: new UltraFaceDetector(model.entry.name, session, model), execution };
+    const { net, execution } = await ImageModel.open(model, request);
+    return { detector: new UltraFaceDetector(net), execution };
   }
 
   private async run(image: RgbImage, opts: DetectOptions): Promise<FaceBox[]> {
-    const { scores: scoresOut, boxes: boxesOut } = this.model.entry.output;
-    this.resampler.draw(image);
-    const out = await this.session.run({ [this.model.entry.input.name]: this.input });
-    const scores = out[scoresOut!.name]!.data as Float32Array;
-    const boxes = out[boxesOut!.name]!.data as Float32Array;
+    this.net.resampler.draw(image);
+    const output = await this.net.run();
+    const scores = output('scores');
+    const boxes = output('boxes');
     const { widthPx: w, heightPx: h } = image;
     const found: FaceBox[] = [];
     for (let i = 0; i < boxes.length / 4; i++) {
@@ -90,6 +77,6 @@ export class UltraFaceDetector implements FaceDetector {
 
   /** Frees the ONNX session. */
   release(): Promise<void> {
-    return this.session.release();
+    return this.net.release();
   }
 }
