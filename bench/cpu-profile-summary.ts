@@ -3,8 +3,10 @@
  * self time, and the main thread's time split into pipeline concerns by the innermost project frame on each stack.
  *
  * Usage: `npx tsx bench/cpu-profile-summary.ts FILE.cpuprofile [TOP]`. Prints JSON. ONNX Runtime's `run` is
- * synchronous in onnxruntime-node, so model time appears on the main thread under the model that called it; work
- * done on other threads (ffmpeg, ORT's extra intra-op thread, sharp's libvips pool) is not in the profile.
+ * synchronous on the main thread in onnxruntime-node (called from a `setImmediate`), so model time is main-thread
+ * time, but in one bucket for all models; work on other threads (ffmpeg, ORT's extra intra-op threads, the libuv
+ * and libvips pools of sharp) is not in the profile. Samples are wall-clock: on a busy machine, time the thread
+ * waited for a core is counted where it was interrupted.
  */
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
@@ -25,9 +27,9 @@ interface CpuProfile {
 
 /** Concerns, matched against a frame's file name, innermost project frame first. */
 const CONCERNS: [RegExp, string][] = [
-  [/(ultraface|blazeface|detector)\.ts$/, 'detection'],
-  [/landmarks\.ts$/, 'landmarks'],
-  [/embedder\.ts$/, 'embedding'],
+  [/(ultraface|blazeface|detector|nms)\.ts$/, 'detection (JS)'],
+  [/landmarks\.ts$/, 'landmarks (JS)'],
+  [/embedder\.ts$/, 'embedding (JS)'],
   [/align\.ts$/, 'alignment'],
   [/quality\.ts$/, 'sharpness/quality'],
   [/(images|sample-candidates)\.ts$/, 'jpeg/webp (main-thread part)'],
@@ -39,25 +41,26 @@ const CONCERNS: [RegExp, string][] = [
   [/(jsonl|json-artifact|atomic|embeddings)\.ts$/, 'artifact writing'],
 ];
 
-/** Why a frame is in a concern's bucket: model runs and resampling are told apart inside each model's bucket. */
+/**
+ * The concern of one sampled stack (innermost frame first). ORT's `run` is called from a `setImmediate` callback in
+ * onnxruntime-node, so its caller is not on the stack: all model runs share one bucket.
+ */
 function concernOf(stack: ProfileNode[]): string {
   const leaf = stack[0]!.callFrame;
   if (leaf.url === '' && leaf.functionName.startsWith('(')) {
     return leaf.functionName;
   }
+  if (stack.some((n) => n.callFrame.url.includes('onnxruntime-node'))) {
+    return 'ORT run (all models)';
+  }
+  if (stack.some((n) => n.callFrame.url.endsWith('resample.ts'))) {
+    return 'model input resampling (JS)';
+  }
   for (const node of stack) {
-    const file = basename(node.callFrame.url);
-    const hit = CONCERNS.find(([re]) => re.test(file));
-    if (!hit) {
-      continue;
+    const hit = CONCERNS.find(([re]) => re.test(basename(node.callFrame.url)));
+    if (hit) {
+      return hit[1];
     }
-    const [, concern] = hit;
-    if (['detection', 'landmarks', 'embedding'].includes(concern)) {
-      const inOrt = stack.some((n) => n.callFrame.url.includes('onnxruntime'));
-      const inResample = stack.some((n) => n.callFrame.url.endsWith('resample.ts'));
-      return `${concern}: ${inOrt ? 'ORT run' : inResample ? 'JS resample' : 'JS other'}`;
-    }
-    return concern;
   }
   return 'other';
 }

@@ -11,11 +11,14 @@
  *
  * Options: `--minutes N` (or env `SCREENALYTICS_BENCH_MINUTES`) makes an episode of about N minutes instead, for
  * quick iterations. A `SCREENALYTICS_CONFIG` file in the environment applies to both (a) and (b). Linux only
- * (`/proc`). Run it on an otherwise idle machine: the targets are for 2 cores.
+ * (`/proc`). Run it on an otherwise idle machine (the targets are for 2 cores): `other_cpu_s` is what the rest of
+ * the machine used meanwhile, and `machine.quiet` turns false, with a warning, above 5 % of the CPUs.
+ * Where the time goes: `node --cpu-prof bin/screenalytics.js run ...`, then `bench/cpu-profile-summary.ts`.
  */
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadConfig, resolveProfile } from '../src/config/index.ts';
 import { ffmpegFrameCommand, probeVideo } from '../src/media/index.ts';
@@ -24,6 +27,8 @@ import { STAGES } from '../src/types.ts';
 import { ensureEpisode } from './episode-file.ts';
 import { measureChild, type ChildMeasurement } from './timed-child.ts';
 
+/** The repository root (this file lies in `bench/`). */
+const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** The sitcom clip, relative to the repository root. */
 const CLIP_PATH = '../shared/data/fotb/fresh_off_the_boat_clip.mp4';
 /** `-stream_loop` value of the full benchmark: 30 plays of the 82 s clip, 41 minutes. */
@@ -90,7 +95,7 @@ function byComm(m: ChildMeasurement): Record<string, { cpu_s: number; peak_rss_m
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { minutes: { type: 'string' } } });
-  const clip = resolve(CLIP_PATH);
+  const clip = join(REPO_ROOT, CLIP_PATH);
   if (!existsSync(clip)) {
     process.stderr.write(
       `bench: the sitcom clip ${clip} is absent; put it there to run the benchmark\n`,
@@ -103,7 +108,7 @@ async function main(): Promise<void> {
     clipProbe.duration_s,
     values.minutes ?? process.env.SCREENALYTICS_BENCH_MINUTES,
   );
-  process.stderr.write(`bench: making the episode (${loops + 1} plays of the clip)\n`);
+  process.stderr.write(`bench: episode = the clip played ${loops + 1} times\n`);
   const episode = await ensureEpisode(clip, loops);
   const probe = await probeVideo(episode);
   const config = loadConfig({ profile: 'balanced' });
@@ -125,7 +130,7 @@ async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'screenalytics-bench-data-'));
   try {
     const args = [
-      'bin/screenalytics.js',
+      join(REPO_ROOT, 'bin', 'screenalytics.js'),
       'run',
       episode,
       '--ep-id',
