@@ -4,41 +4,45 @@
 import { z } from 'zod';
 import { DETECTORS, DEVICES, PROFILES } from '../types.ts';
 
-/** Settings that a profile fixes. */
-export const profileSchema = z.object({
+/** A profile's settings (the values every profile fixes). */
+export interface Profile {
   /** Analyse every `stride`-th source frame (1 = every frame). */
-  stride: z.number().int().min(1).max(120),
+  stride: number;
   /** Width in pixels that ffmpeg scales analysed frames to; 0 keeps the source width. Never upscales. */
-  analysis_width_px: z.number().int().min(0).max(7680),
+  analysis_width_px: number;
   /**
    * Tiled detection pass on top of the whole-frame pass: the frame is cut into `cols` x `rows` overlapping
    * tiles, each run through the detector at its native input size, so that small faces (about 16 px high in
    * a 720p frame) are found. `null` turns the pass off.
    */
-  tiles: z
-    .object({ cols: z.number().int().min(1).max(8), rows: z.number().int().min(1).max(8) })
-    .nullable(),
-  /** ONNX Runtime intra-op threads and ffmpeg `-threads`; capped by `max_cpu_threads`. */
-  cpu_threads: z.number().int().min(1).max(256),
-});
+  tiles: { cols: number; rows: number } | null;
+  /** ONNX Runtime intra-op threads of the embedder and ffmpeg `-threads`; capped by `max_cpu_threads`. */
+  cpu_threads: number;
+}
 
-/** A profile's settings. */
-export type Profile = z.infer<typeof profileSchema>;
+/**
+ * Schema of one profile whose every field defaults to `defaults`, so that a file or env may override a single
+ * field (`{"profiles": {"balanced": {"stride": 6}}}`).
+ * @param defaults - the profile's values
+ */
+function profileSchema(defaults: Profile) {
+  return z
+    .object({
+      stride: z.number().int().min(1).max(120).default(defaults.stride),
+      analysis_width_px: z.number().int().min(0).max(7680).default(defaults.analysis_width_px),
+      tiles: z
+        .object({ cols: z.number().int().min(1).max(8), rows: z.number().int().min(1).max(8) })
+        .nullable()
+        .default(defaults.tiles),
+      cpu_threads: z.number().int().min(1).max(256).default(defaults.cpu_threads),
+    })
+    .prefault({});
+}
 
 const profilesSchema = z.object({
-  low_power: profileSchema.default({
-    stride: 8,
-    analysis_width_px: 480,
-    tiles: null,
-    cpu_threads: 1,
-  }),
-  balanced: profileSchema.default({
-    stride: 4,
-    analysis_width_px: 640,
-    tiles: null,
-    cpu_threads: 2,
-  }),
-  performance: profileSchema.default({
+  low_power: profileSchema({ stride: 8, analysis_width_px: 480, tiles: null, cpu_threads: 1 }),
+  balanced: profileSchema({ stride: 4, analysis_width_px: 640, tiles: null, cpu_threads: 2 }),
+  performance: profileSchema({
     stride: 2,
     analysis_width_px: 0,
     tiles: { cols: 4, rows: 3 },
@@ -78,6 +82,11 @@ export const configSchema = z.object({
       min_face_px: z.number().min(0).default(14),
       /** Overlap of neighbouring tiles in the tiled pass, as a fraction of a tile's size. */
       tile_overlap: z.number().min(0).max(0.5).default(0.2),
+      /**
+       * ONNX Runtime intra-op threads of the detector and landmark models (capped by the profile's `cpu_threads`):
+       * these small models lose more to thread hand-offs than they gain, and ffmpeg needs the other core.
+       */
+      model_threads: z.number().int().min(1).max(256).default(1),
       /** Seconds between checkpoints of the position (taken when no track is open), for `--resume`. */
       checkpoint_interval_s: z.number().positive().default(10),
     })

@@ -90,7 +90,7 @@ export function ffmpegFrameArgs(
   }
   const size = analysisSize(probe, opts.widthPx);
   if (size.widthPx !== probe.width_px) {
-    filters.push(`scale=${size.widthPx}:${size.heightPx}`);
+    filters.push(`scale=${size.widthPx}:${size.heightPx}:flags=fast_bilinear`);
   }
   return [
     ...[

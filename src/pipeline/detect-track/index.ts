@@ -15,9 +15,12 @@ import { hashParams, JsonlWriter, writeJsonAtomic } from '../../store/index.ts';
 import type { BBox, Detection, FaceBox, Frame, Point, RgbImage } from '../../types.ts';
 import type { StageContext, StageOutcome } from '../context.ts';
 import { alignFace, ALIGNED_SIZE_PX } from '../faces-embed/align.ts';
-import { sampleQuality, sharpness } from '../faces-embed/quality.ts';
 import { readCheckpoint, removeCheckpoint, writeCheckpoint } from './checkpoint.ts';
-import { CandidateBins, type SampleCandidate } from './sample-candidates.ts';
+import {
+  CandidateBins,
+  type CandidateDetection,
+  type SampleCandidate,
+} from './sample-candidates.ts';
 import { ShotCutDetector } from './shot-cuts.ts';
 import { copyTile, offsetFaces, tileRects, type TileRect } from './tiles.ts';
 import { ByteTracker, type FinishedTrack } from './tracker.ts';
@@ -49,11 +52,9 @@ export interface TrackRow {
   candidates: SampleCandidate[];
 }
 
+/** A detection not yet on a confirmed track, with its crop (its track may be confirmed on a later frame). */
 interface PendingCandidate {
-  frameIdx: number;
-  ts: number;
-  conf: number;
-  facePx: number;
+  det: CandidateDetection;
   pixels: Uint8Array;
 }
 
@@ -75,7 +76,7 @@ export async function runDetectTrack(ctx: StageContext): Promise<StageOutcome> {
   const modelOpts = {
     device: ctx.device.requested,
     allowCpuFallback: ctx.device.allowCpuFallback,
-    cpuThreads: profile.cpu_threads,
+    cpuThreads: Math.min(profile.cpu_threads, config.detect.model_threads),
   };
   const { detector, execution } = await createDetector(config, modelOpts);
   const { landmarks } = await createLandmarkModel(config, modelOpts);
@@ -93,7 +94,7 @@ export async function runDetectTrack(ctx: StageContext): Promise<StageOutcome> {
     stride: profile.stride,
     analysis_px: [size.widthPx, size.heightPx],
     tiles: profile.tiles,
-    detect: { ...config.detect, checkpoint_interval_s: undefined },
+    detect: { ...config.detect, checkpoint_interval_s: undefined, model_threads: undefined },
     track: config.track,
     shots: config.shots,
     candidate_interval_s: config.faces.candidate_interval_s,
@@ -116,8 +117,9 @@ export async function runDetectTrack(ctx: StageContext): Promise<StageOutcome> {
       frames_done: resumed.frames_done,
     });
   } else {
-    if (ctx.resume)
+    if (ctx.resume) {
       log.warn('detect_track.no_checkpoint', { hint: 'starting from the first frame' });
+    }
     rmSync(paths.cropsDir, { recursive: true, force: true });
   }
   mkdirSync(paths.cropsDir, { recursive: true });
@@ -131,7 +133,9 @@ export async function runDetectTrack(ctx: StageContext): Promise<StageOutcome> {
     firstTrackId: resumed?.next_track_id,
   });
   const cuts = new ShotCutDetector({ cutThreshold: config.shots.cut_threshold });
-  if (resumed) cuts.restore(resumed.shots);
+  if (resumed) {
+    cuts.restore(resumed.shots);
+  }
   const bins = new CandidateBins(
     config.faces.candidate_interval_s,
     config.faces.crop_jpeg_quality,
@@ -151,7 +155,9 @@ export async function runDetectTrack(ctx: StageContext): Promise<StageOutcome> {
   let framesDone = resumed?.frames_done ?? 0;
   let checkpointAtMs = Date.now();
   const checkpoint = async (resumeFrameIdx: number, pushed: boolean): Promise<void> => {
-    if (Date.now() - checkpointAtMs < config.detect.checkpoint_interval_s * 1000) return;
+    if (Date.now() - checkpointAtMs < config.detect.checkpoint_interval_s * 1000) {
+      return;
+    }
     await bins.drain();
     writeCheckpoint(checkpointPath, {
       schema_version: 1,
@@ -206,7 +212,7 @@ export async function runDetectTrack(ctx: StageContext): Promise<StageOutcome> {
     const faces = await detectFaces(detector, frame, tiles, tileImage, config.detect, sy);
     const points = await fillLandmarks(faces, frame, landmarks);
     const firstIndex = detections.length;
-    faces.forEach((f, k) => {
+    const candidates: CandidateDetection[] = faces.map((f, k) => {
       const lm = points[k]!;
       detections.push({
         frame_idx: frame.frameIdx,
@@ -216,50 +222,45 @@ export async function runDetectTrack(ctx: StageContext): Promise<StageOutcome> {
         landmarks: lm.map(([x, y]) => [round(x * sx, 1), round(y * sy, 1)] as Point),
         track_id: null,
       });
-      const pixels = new Uint8Array(ALIGNED_BYTES);
-      alignFace(frame, lm, pixels);
-      pending.set(firstIndex + k, {
-        frameIdx: frame.frameIdx,
-        ts: frame.ts,
-        conf: f.score,
-        facePx: (f.bbox[3] - f.bbox[1]) * sy,
-        pixels,
-      });
+      const facePx = round((f.bbox[3] - f.bbox[1]) * sy, 1);
+      return { frame_idx: frame.frameIdx, ts: frame.ts, conf: round(f.score, 4), face_px: facePx };
     });
+    const align = (k: number) => (): Uint8Array => {
+      const pixels = new Uint8Array(ALIGNED_BYTES);
+      alignFace(frame, points[k]!, pixels);
+      return pixels;
+    };
     const bound = tracker.update(
       frame,
       faces.map((f, k) => ({ bbox: f.bbox, score: f.score, index: firstIndex + k })),
     );
+    const boundNow = new Set<number>();
     for (const { index, trackId } of bound) {
-      const det = detections[index]!;
-      det.track_id = trackId;
-      const c = pending.get(index);
-      if (!c) {
-        continue;
+      detections[index]!.track_id = trackId;
+      if (index >= firstIndex) {
+        boundNow.add(index);
+        await bins.offer(trackId, candidates[index - firstIndex]!, align(index - firstIndex));
+      } else {
+        // Detections of a track confirmed only now: their crops were aligned while their frame was in memory.
+        const earlier = pending.get(index);
+        pending.delete(index);
+        if (earlier) {
+          await bins.offer(trackId, earlier.det, () => earlier.pixels);
+        }
       }
-      pending.delete(index);
-      const sharp = sharpness(c.pixels, ALIGNED_SIZE_PX, ALIGNED_SIZE_PX);
-      await bins.offer(
-        trackId,
-        {
-          frame_idx: c.frameIdx,
-          ts: c.ts,
-          conf: round(c.conf, 4),
-          face_px: round(c.facePx, 1),
-          sharpness: round(sharp, 2),
-          quality: round(
-            sampleQuality({ detScore: c.conf, faceHeightPx: c.facePx, sharpness: sharp }),
-            4,
-          ),
-        },
-        c.pixels,
-      );
     }
+    candidates.forEach((det, k) => {
+      if (!boundNow.has(firstIndex + k)) {
+        pending.set(firstIndex + k, { det, pixels: align(k)() });
+      }
+    });
     dropStale(pending, frame.frameIdx - profile.stride * config.track.min_hits);
     await finishTracks(tracker.drainEnded());
     framesDone++;
     ctx.onProgress({ framesDone, framesTotal });
-    if (tracker.idle) await checkpoint(frame.frameIdx + profile.stride, false);
+    if (tracker.idle) {
+      await checkpoint(frame.frameIdx + profile.stride, false);
+    }
   }
   tracker.endAll('end');
   await finishTracks(tracker.drainEnded());
@@ -338,7 +339,7 @@ async function fillLandmarks(
 
 function dropStale(pending: Map<number, PendingCandidate>, beforeFrameIdx: number): void {
   for (const [index, c] of pending) {
-    if (c.frameIdx < beforeFrameIdx) {
+    if (c.det.frame_idx < beforeFrameIdx) {
       pending.delete(index);
     }
   }

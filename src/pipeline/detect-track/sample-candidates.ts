@@ -1,10 +1,12 @@
 /**
- * @module Face-sample candidates gathered while frames are in memory: per track, the best aligned crop of every
- * `candidate_interval_s` bin is written as JPEG, so faces_embed never decodes the video again.
+ * @module Face-sample candidates gathered while frames are in memory: per track and `candidate_interval_s` bin,
+ * the detection with the best rank (score x size) is aligned, and when the bin closes its crop is written as JPEG
+ * with its sharpness and quality, so faces_embed never decodes the video again.
  */
 import { encodeJpeg } from '../../media/index.ts';
 import { writeFileAtomic } from '../../store/index.ts';
 import { ALIGNED_SIZE_PX } from '../faces-embed/align.ts';
+import { detectionRank, sampleQuality, sharpness } from '../faces-embed/quality.ts';
 
 /** One candidate face sample of a track, as listed in `tracks.jsonl`. */
 export interface SampleCandidate {
@@ -18,15 +20,19 @@ export interface SampleCandidate {
   face_px: number;
   /** Variance of the Laplacian of the aligned crop's luma. */
   sharpness: number;
-  /** Combined quality score used to pick samples (higher is better). */
+  /** Combined quality score used to pick samples (higher is better), see `sampleQuality`. */
   quality: number;
   /** Path of the aligned 112 x 112 JPEG crop, relative to the run folder. */
   crop: string;
 }
 
+/** What is known of a detection before its crop is aligned. */
+export type CandidateDetection = Pick<SampleCandidate, 'frame_idx' | 'ts' | 'conf' | 'face_px'>;
+
 interface OpenBin {
   bin: number;
-  best: SampleCandidate;
+  rank: number;
+  best: CandidateDetection;
   pixels: Uint8Array;
 }
 
@@ -38,7 +44,7 @@ interface TrackBins {
 
 const MAX_PENDING_WRITES = 8;
 
-/** Keeps the best candidate per (track, time bin) and writes its crop when the bin closes. */
+/** Keeps the best-ranked detection per (track, time bin) and writes its crop when the bin closes. */
 export class CandidateBins {
   private readonly tracks = new Map<number, TrackBins>();
   private readonly pending = new Set<Promise<void>>();
@@ -55,31 +61,28 @@ export class CandidateBins {
   ) {}
 
   /**
-   * Offers a candidate; it replaces the bin's current one when its quality is higher.
+   * Offers a detection of a track (in time order per track). It becomes its bin's candidate when its rank is
+   * higher than the current one's; only then is `capture` called, while the frame is still in memory.
    * @param trackId - confirmed track id
-   * @param candidate - sample fields except `crop`
-   * @param pixels - aligned crop, 112 x 112 RGB24; kept by reference, do not reuse the buffer
+   * @param det - the detection
+   * @param capture - returns its aligned crop, 112 x 112 RGB24 (kept by reference)
    */
-  async offer(
-    trackId: number,
-    candidate: Omit<SampleCandidate, 'crop'>,
-    pixels: Uint8Array,
-  ): Promise<void> {
+  async offer(trackId: number, det: CandidateDetection, capture: () => Uint8Array): Promise<void> {
     let t = this.tracks.get(trackId);
     if (!t) {
-      t = { firstTs: candidate.ts, open: null, done: [] };
+      t = { firstTs: det.ts, open: null, done: [] };
       this.tracks.set(trackId, t);
     }
-    const bin = Math.floor((candidate.ts - t.firstTs) / this.intervalS);
-    const { rel } = this.cropPath(trackId, candidate.frame_idx);
-    if (t.open && t.open.bin === bin) {
-      if (candidate.quality > t.open.best.quality) {
-        t.open = { bin, best: { ...candidate, crop: rel }, pixels };
+    const bin = Math.floor((det.ts - t.firstTs) / this.intervalS);
+    const rank = detectionRank({ detScore: det.conf, faceHeightPx: det.face_px });
+    if (t.open?.bin === bin) {
+      if (rank > t.open.rank) {
+        t.open = { bin, rank, best: det, pixels: capture() };
       }
       return;
     }
     await this.close(trackId, t);
-    t.open = { bin, best: { ...candidate, crop: rel }, pixels };
+    t.open = { bin, rank, best: det, pixels: capture() };
   }
 
   /**
@@ -107,8 +110,19 @@ export class CandidateBins {
       return;
     }
     t.open = null;
-    t.done.push(open.best);
-    const { abs } = this.cropPath(trackId, open.best.frame_idx);
+    const { abs, rel } = this.cropPath(trackId, open.best.frame_idx);
+    const sharp = sharpness(open.pixels, ALIGNED_SIZE_PX, ALIGNED_SIZE_PX);
+    const quality = sampleQuality({
+      detScore: open.best.conf,
+      faceHeightPx: open.best.face_px,
+      sharpness: sharp,
+    });
+    t.done.push({
+      ...open.best,
+      sharpness: round(sharp, 2),
+      quality: round(quality, 4),
+      crop: rel,
+    });
     const write = encodeJpeg(
       { data: open.pixels, widthPx: ALIGNED_SIZE_PX, heightPx: ALIGNED_SIZE_PX },
       this.jpegQuality,
@@ -123,4 +137,9 @@ export class CandidateBins {
       await Promise.race(this.pending);
     }
   }
+}
+
+function round(v: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(v * f) / f;
 }

@@ -10,8 +10,8 @@ const BINS = H_BINS * S_BINS * V_BINS;
 /** The frame is split into `GRID x GRID` cells, each with its own histogram. */
 const GRID = 3;
 const CELLS = GRID * GRID;
-/** Every `SAMPLE_STEP`-th row and column is sampled (one pixel in four). */
-const SAMPLE_STEP = 2;
+/** Rows sampled per frame, about: every `step`-th row and column is read, `step = floor(height / SAMPLE_ROWS)`. */
+const SAMPLE_ROWS = 90;
 
 /** One shot: a run of analysed frames between two cuts. */
 export interface Shot {
@@ -49,7 +49,7 @@ export interface ShotCutOptions {
 /**
  * Finds hard cuts: a frame starts a new shot when the distance to the previous analysed frame exceeds
  * `cutThreshold`. The distance is the mean, over a 3 x 3 grid of cells, of the Bhattacharyya distance between the
- * cells' HSV histograms (16 x 4 x 4 bins, one pixel in four). The grid catches cuts between shots of one room with
+ * cells' HSV histograms (16 x 4 x 4 bins, about 90 rows and their columns sampled). The grid catches cuts between shots of one room with
  * the same colours (a global histogram does not), and hue at 16 bins separates skin and wall tones.
  * Two sets of histograms are kept and swapped, so `push` allocates nothing. Gradual transitions (fades,
  * dissolves) spread over several analysed frames may go unnoticed; a large foreground object sweeping past the
@@ -147,7 +147,7 @@ export class ShotCutDetector {
 }
 
 /**
- * Fills `hist` (`CELLS x BINS`) with one normalised HSV histogram per grid cell, from every `SAMPLE_STEP`-th row
+ * Fills `hist` (`CELLS x BINS`) with one normalised HSV histogram per grid cell, from every `step`-th row
  * and column.
  */
 function fillHsvHistograms(
@@ -157,9 +157,10 @@ function fillHsvHistograms(
   hist: Float64Array,
 ): void {
   hist.fill(0);
-  for (let y = 0; y < heightPx; y += SAMPLE_STEP) {
+  const step = Math.max(1, Math.floor(heightPx / SAMPLE_ROWS));
+  for (let y = 0; y < heightPx; y += step) {
     const cellRow = Math.floor((y * GRID) / heightPx) * GRID;
-    for (let x = 0, p = y * widthPx * 3; x < widthPx; x += SAMPLE_STEP, p += 3 * SAMPLE_STEP) {
+    for (let x = 0, p = y * widthPx * 3; x < widthPx; x += step, p += 3 * step) {
       const r = data[p]!;
       const g = data[p + 1]!;
       const b = data[p + 2]!;

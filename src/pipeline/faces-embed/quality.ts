@@ -63,19 +63,28 @@ export interface SampleQualityInput {
 }
 
 /**
- * One quality score in [0, 1] for a face sample:
- * `detScore × min(1, faceHeightPx / 112) × sharpness / (sharpness + SHARPNESS_HALF)`.
- * The size term stops growing once the face is as tall as the aligned crop (it is no longer upsampled); the
- * sharpness term saturates, so a crisp small face does not beat a good large one on texture alone.
+ * The part of `sampleQuality` known before the face is aligned: `detScore × min(1, faceHeightPx / 112)`, in
+ * [0, 1]. detect_track uses it to pick each bin's candidate, so only that one is aligned.
  */
-export function sampleQuality({
+export function detectionRank({
   detScore,
   faceHeightPx,
-  sharpness: sharp,
-}: SampleQualityInput): number {
+}: Omit<SampleQualityInput, 'sharpness'>): number {
   const size = Math.min(1, Math.max(0, faceHeightPx) / ALIGNED_SIZE_PX);
+  return Math.max(0, Math.min(1, detScore)) * size;
+}
+
+/**
+ * One quality score in [0, 1] for a face sample:
+ * `detectionRank × sharpness / (sharpness + SHARPNESS_HALF)`, where `detectionRank = detScore × min(1,
+ * faceHeightPx / 112)`. The size term stops growing once the face is as tall as the aligned crop (it is no
+ * longer upsampled); the sharpness term saturates, so a crisp small face does not beat a good large one on
+ * texture alone.
+ */
+export function sampleQuality(input: SampleQualityInput): number {
+  const sharp = input.sharpness;
   const crisp = sharp > 0 ? sharp / (sharp + SHARPNESS_HALF) : 0;
-  return Math.max(0, Math.min(1, detScore)) * size * crisp;
+  return detectionRank(input) * crisp;
 }
 
 /**

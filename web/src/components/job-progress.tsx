@@ -33,7 +33,7 @@ export function JobProgress({ job, fetchedAtMs }: JobProgressProps) {
         size="md"
         aria-label="stage progress"
       />
-      <Group gap="md" wrap="wrap">
+      <Group gap={10} wrap="wrap">
         {p ? (
           <>
             <Text size="xs" data-testid="progress-frames">

@@ -10,11 +10,12 @@ import { getRunningJobs, getStatus, type EpisodeStatus } from '../../api-client.
 import { EpisodeHeader } from '../../components/episode-header.tsx';
 import { ExecutionSettingsPanel } from '../../components/execution-settings.tsx';
 import { LogPanel } from '../../components/log-panel.tsx';
+import { ACTIVE_REFRESH_MS, IDLE_REFRESH_MS } from '../../hooks/refresh.ts';
 import { useConfig } from '../../hooks/use-config.ts';
 import { useExecutionSettings } from '../../hooks/use-execution-settings.ts';
 import { HeavyRunConfirm, isHeavyLocalCpuRun } from './heavy-run-confirm.tsx';
 import { StageCard } from './stage-card.tsx';
-import { ACTIVE_REFRESH_MS, IDLE_REFRESH_MS, useStageRunner } from './use-stage-runner.ts';
+import { useStageRunner } from './use-stage-runner.ts';
 
 /** Props of {@link EpisodeDetailPage}. */
 export interface EpisodeDetailPageProps {

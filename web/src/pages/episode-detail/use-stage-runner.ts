@@ -4,7 +4,7 @@
  * refreshed status. Run all chains the stages, each after the previous one succeeded.
  */
 import { useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { STAGES, type Stage } from '../../../../src/types.ts';
 import {
   cancelJob,
@@ -14,12 +14,8 @@ import {
   type LocalResult,
   type QueuedResult,
 } from '../../api-client.ts';
+import { nextRefresh } from '../../hooks/refresh.ts';
 import { toRunOptions, type ExecutionSettings } from '../../hooks/use-execution-settings.ts';
-
-/** Milliseconds between refreshes while a job of the episode is active. */
-export const ACTIVE_REFRESH_MS = 1000;
-/** Milliseconds between refreshes while nothing runs. */
-export const IDLE_REFRESH_MS = 5000;
 
 /** A message shown on a stage card after an action. */
 export interface StageNote {
@@ -53,8 +49,6 @@ export interface StageRunner {
   cancel: (stage: Stage, jobId: string | null) => Promise<void>;
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
 /**
  * @param epId - episode id
  * @param settings - execution settings of the episode
@@ -65,6 +59,17 @@ export function useStageRunner(epId: string, settings: ExecutionSettings | undef
   const [localRuns, setLocalRuns] = useState<Partial<Record<Stage, LocalRun>>>({});
   const [runAllAt, setRunAllAt] = useState<Stage | null>(null);
   const [notes, setNotes] = useState<Partial<Record<Stage, StageNote>>>({});
+
+  const localCount = Object.keys(localRuns).length;
+  useEffect(() => {
+    if (localCount === 0) {
+      return;
+    }
+    // Leaving the page drops the open request, and the API then kills the local stage: ask first.
+    const warn = (e: BeforeUnloadEvent): void => e.preventDefault();
+    window.addEventListener('beforeunload', warn);
+    return () => window.removeEventListener('beforeunload', warn);
+  }, [localCount]);
 
   const note = (stage: Stage, value: StageNote | undefined): void =>
     setNotes((prev) => ({ ...prev, [stage]: value }));
@@ -77,7 +82,7 @@ export function useStageRunner(epId: string, settings: ExecutionSettings | undef
       if (job.state !== 'queued' && job.state !== 'running') {
         return job.state === 'success';
       }
-      await sleep(ACTIVE_REFRESH_MS);
+      await nextRefresh();
     }
   }
 

@@ -22,6 +22,7 @@ import { STAGES } from '../../../../src/types.ts';
 import { deleteEpisode, getStatus, listEpisodes, type EpisodeView } from '../../api-client.ts';
 import { formatTime } from '../../components/format.ts';
 import { StageStatusBadge } from '../../components/stage-status-badge.tsx';
+import { IDLE_REFRESH_MS } from '../../hooks/refresh.ts';
 import { paths } from '../../routes.ts';
 import { CreateEpisode } from './create-episode.tsx';
 
@@ -46,7 +47,7 @@ export function EpisodesPage() {
     queries: episodes.map((e) => ({
       queryKey: ['ep', e.ep_id, 'status'],
       queryFn: () => getStatus(e.ep_id),
-      refetchInterval: 5000,
+      refetchInterval: IDLE_REFRESH_MS,
     })),
   });
   const shows = [...new Set(episodes.map((e) => e.show_id))].sort();

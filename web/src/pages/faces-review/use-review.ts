@@ -8,6 +8,7 @@ import { useState } from 'react';
 import { getEpisode } from '../../api-client.ts';
 import { review, type LongOpAnswer, type Suggestion } from '../../api-review.ts';
 import type { ExecutionSettings } from '../../hooks/use-execution-settings.ts';
+import { nextRefresh } from '../../hooks/refresh.ts';
 
 /** The outcome line under the toolbar. */
 export interface ReviewMessage {
@@ -76,7 +77,7 @@ export function useReview(epId: string, settings: ExecutionSettings | undefined)
         setLongOp(`${operation} running as ${answer.job_id}`);
         let job = await review.reviewJob(answer.job_id);
         while (job.state === 'queued' || job.state === 'running') {
-          await new Promise((r) => setTimeout(r, 1000));
+          await nextRefresh();
           job = await review.reviewJob(answer.job_id);
         }
         setMessage(

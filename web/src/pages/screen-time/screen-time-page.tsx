@@ -12,6 +12,7 @@ import { EpisodeHeader } from '../../components/episode-header.tsx';
 import { formatDuration } from '../../components/format.ts';
 import { toRunOptions, useExecutionSettings } from '../../hooks/use-execution-settings.ts';
 import { SecondsChart, TimelineChart, type ScreenTimeRow } from './screen-time-charts.tsx';
+import { nextRefresh } from '../../hooks/refresh.ts';
 
 /** Props of {@link ScreenTimePage}. */
 export interface ScreenTimePageProps {
@@ -80,7 +81,7 @@ export function ScreenTimePage({ epId }: ScreenTimePageProps) {
           job.state === 'queued' || job.state === 'running';
           job = await getJob(result.job_id)
         ) {
-          await new Promise((r) => setTimeout(r, 1000));
+          await nextRefresh();
         }
       } else if (result.status === 'error') {
         setError(result.error);
