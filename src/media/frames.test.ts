@@ -22,7 +22,10 @@ const md5 = (data: Uint8Array) => createHash('md5').update(data).digest('hex');
 /** One source frame extracted by a separate ffmpeg call, scaled like readFrames does. */
 async function extractFrame(frameIdx: number, size?: string): Promise<Buffer> {
   const ffmpeg = resolveMediaTool('ffmpeg');
-  const filters = [`select=eq(n\\,${frameIdx})`, ...(size ? [`scale=${size}`] : [])].join(',');
+  const filters = [
+    `select=eq(n\\,${frameIdx})`,
+    ...(size ? [`scale=${size}:flags=fast_bilinear`] : []),
+  ].join(',');
   const args = [
     '-v',
     'error',
