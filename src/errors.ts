@@ -12,6 +12,7 @@ export type ErrorCode =
   | 'CANCELLED'
   | 'MODEL_INVALID'
   | 'DEVICE_UNAVAILABLE'
+  | 'UNAVAILABLE'
   | 'INTERNAL';
 
 /** Base class of every error the application raises on purpose. */

@@ -23,7 +23,7 @@ export class QueueUnavailableError extends AppError {
   /** @param options - `cause`: the connection error */
   constructor(options?: { cause?: unknown }) {
     super(
-      'INTERNAL',
+      'UNAVAILABLE',
       503,
       'Background jobs unavailable: start Redis and `screenalytics worker`, or use execution_mode local',
       options,

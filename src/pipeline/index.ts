@@ -12,6 +12,6 @@ export {
   type ImageSkipReason,
 } from './faces-embed/embed-image.ts';
 export { registerEpisode, resolveEpisodeId, type EpisodeNaming } from './episode.ts';
-export { HEARTBEAT_INTERVAL_S, runStage, type RunStageInput } from './run-stage.ts';
+export { runStage, type RunStageInput } from './run-stage.ts';
 export { STAGE_SPECS, type StageSpec } from './stages.ts';
 export type { ScreentimeFile, ScreentimeRow } from './screentime/index.ts';

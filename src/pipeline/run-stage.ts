@@ -19,8 +19,6 @@ import type { Stage } from '../types.ts';
 import type { StageContext, StageProgress } from './context.ts';
 import { STAGE_SPECS } from './stages.ts';
 
-/** Seconds between heartbeats written to `progress.json` while a stage runs. */
-export const HEARTBEAT_INTERVAL_S = 10;
 const PROGRESS_MIN_INTERVAL_MS = 1000;
 
 /** What the caller gives `runStage`: a context without log, plus display hooks. */
@@ -65,11 +63,12 @@ export async function runStage(stage: Stage, input: RunStageInput): Promise<Mark
   const progress = new ProgressWriter(input.paths.progress, stage);
   const startedMs = Date.now();
   let lastWriteMs = 0;
+  const heartbeatMs = input.config.jobs.heartbeat_s * 1000;
   const heartbeat = setInterval(() => {
-    if (Date.now() - lastWriteMs >= HEARTBEAT_INTERVAL_S * 1000) {
+    if (Date.now() - lastWriteMs >= heartbeatMs) {
       progress.heartbeat();
     }
-  }, HEARTBEAT_INTERVAL_S * 1000);
+  }, heartbeatMs);
   heartbeat.unref();
   const onProgress = (p: StageProgress): void => {
     const elapsedS = (Date.now() - startedMs) / 1000;

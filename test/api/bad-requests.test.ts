@@ -122,7 +122,7 @@ describe('POST /jobs/{stage}', () => {
       expect(res.statusCode).toBe(503);
       expect(res.json()).toEqual({
         error: {
-          code: 'INTERNAL',
+          code: 'UNAVAILABLE',
           message:
             'Background jobs unavailable: start Redis and `screenalytics worker`, or use execution_mode local',
         },
