@@ -121,8 +121,20 @@ function fromRow(row: unknown): Job | null {
   };
 }
 
+function selectJobs(db: Db, sql: string, ...params: unknown[]): Job[] {
+  return db
+    .prepare(sql)
+    .all(...params)
+    .map((r) => fromRow(r)!);
+}
+
 function update(db: Db, sql: string, params: Record<string, unknown>): Job | null {
   return fromRow(db.prepare(`UPDATE jobs SET ${sql} RETURNING *`).get(params));
+}
+
+/** Runs one `update` alone in one IMMEDIATE transaction (a state change with no read before it). */
+function transition(db: Db, sql: string, params: Record<string, unknown>): Job | null {
+  return db.transaction(() => update(db, sql, params)).immediate();
 }
 
 /**
@@ -213,19 +225,11 @@ export function recordJobChild(
   childPid: number,
   now = new Date(),
 ): Job | null {
-  return db
-    .transaction(() =>
-      update(
-        db,
-        `child_pid = @childPid, heartbeat_at = @ts WHERE job_id = @jobId AND state = 'running'`,
-        {
-          jobId,
-          childPid,
-          ts: now.toISOString(),
-        },
-      ),
-    )
-    .immediate();
+  return transition(
+    db,
+    `child_pid = @childPid, heartbeat_at = @ts WHERE job_id = @jobId AND state = 'running'`,
+    { jobId, childPid, ts: now.toISOString() },
+  );
 }
 
 /**
@@ -242,16 +246,12 @@ export function heartbeatJob(
   progress: JobProgress | null,
   now = new Date(),
 ): Job | null {
-  return db
-    .transaction(() =>
-      update(
-        db,
-        `heartbeat_at = @ts, stalled_at = NULL, progress = COALESCE(@progress, progress)
-         WHERE job_id = @jobId AND state = 'running'`,
-        { jobId, ts: now.toISOString(), progress: progress ? JSON.stringify(progress) : null },
-      ),
-    )
-    .immediate();
+  return transition(
+    db,
+    `heartbeat_at = @ts, stalled_at = NULL, progress = COALESCE(@progress, progress)
+     WHERE job_id = @jobId AND state = 'running'`,
+    { jobId, ts: now.toISOString(), progress: progress ? JSON.stringify(progress) : null },
+  );
 }
 
 /**
@@ -301,22 +301,18 @@ export function finishJob(
   },
   now = new Date(),
 ): Job | null {
-  return db
-    .transaction(() =>
-      update(
-        db,
-        `state = @state, finished_at = @ts, error = @error, progress = COALESCE(@progress, progress)
-         WHERE job_id = @jobId AND state = 'running'`,
-        {
-          jobId,
-          ts: now.toISOString(),
-          state: end.state,
-          error: end.error ?? null,
-          progress: end.progress ? JSON.stringify(end.progress) : null,
-        },
-      ),
-    )
-    .immediate();
+  return transition(
+    db,
+    `state = @state, finished_at = @ts, error = @error, progress = COALESCE(@progress, progress)
+     WHERE job_id = @jobId AND state = 'running'`,
+    {
+      jobId,
+      ts: now.toISOString(),
+      state: end.state,
+      error: end.error ?? null,
+      progress: end.progress ? JSON.stringify(end.progress) : null,
+    },
+  );
 }
 
 /**
@@ -334,15 +330,11 @@ export function endLostJob(
   state: 'error' | 'cancelled' = 'error',
   now = new Date(),
 ): Job | null {
-  return db
-    .transaction(() =>
-      update(
-        db,
-        `state = @state, finished_at = @ts, error = @reason WHERE job_id = @jobId AND state IN ('queued', 'running')`,
-        { jobId, reason, state, ts: now.toISOString() },
-      ),
-    )
-    .immediate();
+  return transition(
+    db,
+    `state = @state, finished_at = @ts, error = @reason WHERE job_id = @jobId AND state IN ('queued', 'running')`,
+    { jobId, reason, state, ts: now.toISOString() },
+  );
 }
 
 /**
@@ -354,19 +346,13 @@ export function endLostJob(
  * @returns true when this call marked it (the caller logs `job.stalled` once)
  */
 export function markJobStalled(db: Db, jobId: string, now = new Date()): boolean {
-  return db
-    .transaction(
-      () =>
-        update(
-          db,
-          `stalled_at = @ts WHERE job_id = @jobId AND state = 'running' AND stalled_at IS NULL`,
-          {
-            jobId,
-            ts: now.toISOString(),
-          },
-        ) !== null,
-    )
-    .immediate();
+  return (
+    transition(
+      db,
+      `stalled_at = @ts WHERE job_id = @jobId AND state = 'running' AND stalled_at IS NULL`,
+      { jobId, ts: now.toISOString() },
+    ) !== null
+  );
 }
 
 /**
@@ -378,16 +364,12 @@ export function markJobStalled(db: Db, jobId: string, now = new Date()): boolean
  * @returns the queued job, or null when it was no longer running
  */
 export function requeueJob(db: Db, jobId: string): Job | null {
-  return db
-    .transaction(() =>
-      update(
-        db,
-        `state = 'queued', resume = 1, heartbeat_at = NULL, stalled_at = NULL, host = NULL, runner_pid = NULL,
-         child_pid = NULL WHERE job_id = @jobId AND state = 'running'`,
-        { jobId },
-      ),
-    )
-    .immediate();
+  return transition(
+    db,
+    `state = 'queued', resume = 1, heartbeat_at = NULL, stalled_at = NULL, host = NULL, runner_pid = NULL,
+     child_pid = NULL WHERE job_id = @jobId AND state = 'running'`,
+    { jobId },
+  );
 }
 
 /**
@@ -424,12 +406,11 @@ export function findActiveJob(db: Db, epId: EpisodeId, stage: Stage): Job | null
  * @returns the queued and running jobs of an episode, in pipeline order of creation
  */
 export function listActiveJobs(db: Db, epId: EpisodeId): Job[] {
-  return db
-    .prepare(
-      `SELECT * FROM jobs WHERE ep_id = ? AND state IN ('queued', 'running') ORDER BY created_at`,
-    )
-    .all(epId)
-    .map((r) => fromRow(r)!);
+  return selectJobs(
+    db,
+    `SELECT * FROM jobs WHERE ep_id = ? AND state IN ('queued', 'running') ORDER BY created_at`,
+    epId,
+  );
 }
 
 /**
@@ -440,10 +421,11 @@ export function listActiveJobs(db: Db, epId: EpisodeId): Job[] {
  * @returns the jobs of (episode, stage), newest first
  */
 export function listStageJobs(db: Db, epId: EpisodeId, stage: Stage, limit: number): Job[] {
-  return db
-    .prepare(
-      'SELECT * FROM jobs WHERE ep_id = ? AND stage = ? ORDER BY created_at DESC, rowid DESC LIMIT ?',
-    )
-    .all(epId, stage, limit)
-    .map((r) => fromRow(r)!);
+  return selectJobs(
+    db,
+    'SELECT * FROM jobs WHERE ep_id = ? AND stage = ? ORDER BY created_at DESC, rowid DESC LIMIT ?',
+    epId,
+    stage,
+    limit,
+  );
 }
