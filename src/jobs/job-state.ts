@@ -27,26 +27,35 @@ function lockOf(ctx: JobsContext, job: Job): string {
   return lockFile(ctx.config.data_dir, job.ep_id, job.stage);
 }
 
+/** Runs `change` in one SQLite IMMEDIATE transaction. */
+function atomically<T>(ctx: JobsContext, change: () => T): T {
+  return ctx.db.transaction(change).immediate();
+}
+
+/** Releases the job's lock (when it still names the job) and updates runtime.json. */
+function releaseLock(ctx: JobsContext, job: Job): void {
+  removeLock(lockOf(ctx, job), job.job_id);
+  syncRuntime(ctx.config.data_dir, ctx.db, job.ep_id);
+}
+
 /**
  * This process claims a queued job: `claimJob`, the lock names this process, runtime.json updated.
  * @returns the running job, or null when it is no longer queued (cancelled first)
  * @throws NotFoundError when the job does not exist
  */
 export function claim(ctx: JobsContext, queued: Job): Job | null {
-  return ctx.db
-    .transaction(() => {
-      const job = claimJob(ctx.db, queued.job_id, { host: ctx.host, pid: ctx.pid });
-      if (job) {
-        updateLock(lockOf(ctx, job), job.job_id, {
-          pid: ctx.pid,
-          host: ctx.host,
-          heartbeat_at: job.heartbeat_at!,
-        });
-        syncRuntime(ctx.config.data_dir, ctx.db, job.ep_id);
-      }
-      return job;
-    })
-    .immediate();
+  return atomically(ctx, () => {
+    const job = claimJob(ctx.db, queued.job_id, { host: ctx.host, pid: ctx.pid });
+    if (job) {
+      updateLock(lockOf(ctx, job), job.job_id, {
+        pid: ctx.pid,
+        host: ctx.host,
+        heartbeat_at: job.heartbeat_at!,
+      });
+      syncRuntime(ctx.config.data_dir, ctx.db, job.ep_id);
+    }
+    return job;
+  });
 }
 
 /**
@@ -54,15 +63,13 @@ export function claim(ctx: JobsContext, queued: Job): Job | null {
  * @returns the job, or null when it is no longer running
  */
 export function recordChild(ctx: JobsContext, job: Job, childPid: number): Job | null {
-  return ctx.db
-    .transaction(() => {
-      const row = recordJobChild(ctx.db, job.job_id, childPid);
-      if (row) {
-        syncRuntime(ctx.config.data_dir, ctx.db, job.ep_id);
-      }
-      return row;
-    })
-    .immediate();
+  return atomically(ctx, () => {
+    const row = recordJobChild(ctx.db, job.job_id, childPid);
+    if (row) {
+      syncRuntime(ctx.config.data_dir, ctx.db, job.ep_id);
+    }
+    return row;
+  });
 }
 
 /**
@@ -70,15 +77,13 @@ export function recordChild(ctx: JobsContext, job: Job, childPid: number): Job |
  * @returns the job (with `cancel_requested_at`), or null when it is no longer running
  */
 export function beat(ctx: JobsContext, job: Job, progress: JobProgress | null): Job | null {
-  return ctx.db
-    .transaction(() => {
-      const row = heartbeatJob(ctx.db, job.job_id, progress);
-      if (row) {
-        updateLock(lockOf(ctx, job), job.job_id, { heartbeat_at: row.heartbeat_at! });
-      }
-      return row;
-    })
-    .immediate();
+  return atomically(ctx, () => {
+    const row = heartbeatJob(ctx.db, job.job_id, progress);
+    if (row) {
+      updateLock(lockOf(ctx, job), job.job_id, { heartbeat_at: row.heartbeat_at! });
+    }
+    return row;
+  });
 }
 
 /**
@@ -88,16 +93,13 @@ export function beat(ctx: JobsContext, job: Job, progress: JobProgress | null): 
  * @throws NotFoundError when the job does not exist
  */
 export function askCancel(ctx: JobsContext, jobId: string): Job {
-  return ctx.db
-    .transaction(() => {
-      const row = requestJobCancel(ctx.db, jobId);
-      if (row.state === 'cancelled') {
-        removeLock(lockOf(ctx, row), row.job_id);
-        syncRuntime(ctx.config.data_dir, ctx.db, row.ep_id);
-      }
-      return row;
-    })
-    .immediate();
+  return atomically(ctx, () => {
+    const row = requestJobCancel(ctx.db, jobId);
+    if (row.state === 'cancelled') {
+      releaseLock(ctx, row);
+    }
+    return row;
+  });
 }
 
 /**
@@ -113,14 +115,11 @@ export function settle(
     progress?: JobProgress | null;
   },
 ): Job | null {
-  return ctx.db
-    .transaction(() => {
-      const row = finishJob(ctx.db, job.job_id, end);
-      removeLock(lockOf(ctx, job), job.job_id);
-      syncRuntime(ctx.config.data_dir, ctx.db, job.ep_id);
-      return row;
-    })
-    .immediate();
+  return atomically(ctx, () => {
+    const row = finishJob(ctx.db, job.job_id, end);
+    releaseLock(ctx, job);
+    return row;
+  });
 }
 
 /**
@@ -134,14 +133,11 @@ export function abandon(
   reason: string,
   state: 'error' | 'cancelled',
 ): Job | null {
-  return ctx.db
-    .transaction(() => {
-      const row = endLostJob(ctx.db, job.job_id, reason, state);
-      removeLock(lockOf(ctx, job), job.job_id);
-      syncRuntime(ctx.config.data_dir, ctx.db, job.ep_id);
-      return row;
-    })
-    .immediate();
+  return atomically(ctx, () => {
+    const row = endLostJob(ctx.db, job.job_id, reason, state);
+    releaseLock(ctx, job);
+    return row;
+  });
 }
 
 /**
@@ -149,15 +145,13 @@ export function abandon(
  * @returns the queued job, or null when it was no longer running
  */
 export function requeue(ctx: JobsContext, job: Job): Job | null {
-  return ctx.db
-    .transaction(() => {
-      const row = requeueJob(ctx.db, job.job_id);
-      if (row) {
-        syncRuntime(ctx.config.data_dir, ctx.db, job.ep_id);
-      }
-      return row;
-    })
-    .immediate();
+  return atomically(ctx, () => {
+    const row = requeueJob(ctx.db, job.job_id);
+    if (row) {
+      syncRuntime(ctx.config.data_dir, ctx.db, job.ep_id);
+    }
+    return row;
+  });
 }
 
 /**

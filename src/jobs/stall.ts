@@ -5,7 +5,19 @@
 import { markJobStalled, type Job } from '../store/index.ts';
 import type { JobsContext } from './context.ts';
 import { logJob } from './job-log.ts';
-import { judgeHolder } from './lock.ts';
+import { judgeHolder, type HolderVerdict } from './lock.ts';
+
+/** The verdict on a running job's runner, or null when the job is not running. */
+function runnerVerdict(ctx: JobsContext, job: Job, now: Date): HolderVerdict | null {
+  if (job.state !== 'running') {
+    return null;
+  }
+  return judgeHolder(job, null, {
+    host: ctx.host,
+    now,
+    stallAfterS: ctx.config.jobs.stall_after_s,
+  });
+}
 
 /**
  * @param ctx - jobs context (stall threshold, this host)
@@ -14,15 +26,8 @@ import { judgeHolder } from './lock.ts';
  * @returns true when the job is running but its runner is silent or gone
  */
 export function isStalled(ctx: JobsContext, job: Job, now: Date = new Date()): boolean {
-  if (job.state !== 'running') {
-    return false;
-  }
-  const verdict = judgeHolder(job, null, {
-    host: ctx.host,
-    now,
-    stallAfterS: ctx.config.jobs.stall_after_s,
-  });
-  return !verdict.live;
+  const verdict = runnerVerdict(ctx, job, now);
+  return verdict !== null && !verdict.live;
 }
 
 /**
@@ -30,15 +35,8 @@ export function isStalled(ctx: JobsContext, job: Job, now: Date = new Date()): b
  * @returns true when the job is stalled
  */
 export function noticeStall(ctx: JobsContext, job: Job, now: Date = new Date()): boolean {
-  if (job.state !== 'running') {
-    return false;
-  }
-  const verdict = judgeHolder(job, null, {
-    host: ctx.host,
-    now,
-    stallAfterS: ctx.config.jobs.stall_after_s,
-  });
-  if (verdict.live) {
+  const verdict = runnerVerdict(ctx, job, now);
+  if (verdict === null || verdict.live) {
     return false;
   }
   if (markJobStalled(ctx.db, job.job_id, now)) {

@@ -18,6 +18,25 @@ export async function ffmpeg(args: readonly string[]): Promise<void> {
   await run(resolveMediaTool('ffmpeg'), ['-v', 'error', '-y', '-threads', '1', ...args]);
 }
 
+/** Output options of every H.264 encode here: libx264 `ultrafast`, yuv420p. */
+export const H264_FAST = [
+  '-c:v',
+  'libx264',
+  '-preset',
+  'ultrafast',
+  '-pix_fmt',
+  'yuv420p',
+] as const;
+
+/**
+ * A filter that scales to `widthPx` x `heightPx` (letterboxed, aspect kept), square pixels, at `fps`.
+ * @returns the `-vf` filter text
+ */
+export function fitFilter(widthPx: number, heightPx: number, fps: number): string {
+  const [w, h] = [widthPx, heightPx];
+  return `scale=${w}:${h}:force_original_aspect_ratio=decrease,pad=${w}:${h}:(ow-iw)/2:(oh-ih)/2,setsar=1,fps=${fps}`;
+}
+
 /** How {@link concatClips} joins clips. */
 export type ConcatMode =
   { kind: 'copy' } | { kind: 'reencode'; widthPx: number; heightPx: number; fps: number };
@@ -39,24 +58,10 @@ export async function concatClips(
 ): Promise<void> {
   let parts = [...inputs];
   if (mode.kind === 'reencode') {
-    const { widthPx: w, heightPx: h, fps } = mode;
-    const scale = `scale=${w}:${h}:force_original_aspect_ratio=decrease,pad=${w}:${h}:(ow-iw)/2:(oh-ih)/2,setsar=1,fps=${fps}`;
+    const scale = fitFilter(mode.widthPx, mode.heightPx, mode.fps);
     parts = inputs.map((_, i) => join(workDir, `part-${i}.mp4`));
     for (const [i, input] of inputs.entries()) {
-      await ffmpeg([
-        '-i',
-        input,
-        '-an',
-        '-vf',
-        scale,
-        '-c:v',
-        'libx264',
-        '-preset',
-        'ultrafast',
-        '-pix_fmt',
-        'yuv420p',
-        parts[i]!,
-      ]);
+      await ffmpeg(['-i', input, '-an', '-vf', scale, ...H264_FAST, parts[i]!]);
     }
   }
   const list = join(workDir, 'concat.txt');
@@ -81,17 +86,5 @@ export async function extractFrame(video: string, atS: number, out: string): Pro
  */
 export async function makeTestPattern(out: string, durationS: number): Promise<void> {
   const src = `testsrc=duration=${durationS}:size=320x240:rate=25`;
-  await ffmpeg([
-    '-f',
-    'lavfi',
-    '-i',
-    src,
-    '-c:v',
-    'libx264',
-    '-preset',
-    'ultrafast',
-    '-pix_fmt',
-    'yuv420p',
-    out,
-  ]);
+  await ffmpeg(['-f', 'lavfi', '-i', src, ...H264_FAST, out]);
 }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { buildServer } from '../../src/api/server.ts';
 import { loadConfig, type ConfigInput } from '../../src/config/index.ts';
 import { REPO_ROOT, runCli } from '../helpers/cli.ts';
-import { concatClips, ffmpeg } from '../helpers/media.ts';
+import { concatClips, ffmpeg, fitFilter, H264_FAST } from '../helpers/media.ts';
 
 /** The committed talking-head clips (franck is one person; cap12 and cap13 another). */
 export const CLIPS = {
@@ -16,8 +16,7 @@ export const CLIPS = {
 };
 
 /** Size and frame rate every cut is re-encoded to. */
-const FORMAT =
-  'scale=400:300:force_original_aspect_ratio=decrease,pad=400:300:(ow-iw)/2:(oh-ih)/2,setsar=1,fps=25';
+const FORMAT = fitFilter(400, 300, 25);
 
 /**
  * Cuts `[startS, startS + durationS)` of a clip, re-encoded to 400 x 300 at 25 fps.
@@ -39,12 +38,7 @@ export async function cutClip(
     '-an',
     '-vf',
     FORMAT,
-    '-c:v',
-    'libx264',
-    '-preset',
-    'ultrafast',
-    '-pix_fmt',
-    'yuv420p',
+    ...H264_FAST,
     out,
   ]);
   return out;
@@ -88,12 +82,7 @@ export async function makeSideBySide(dir: string, durationS: number): Promise<st
     '-map',
     '[v]',
     '-an',
-    '-c:v',
-    'libx264',
-    '-preset',
-    'ultrafast',
-    '-pix_fmt',
-    'yuv420p',
+    ...H264_FAST,
     out,
   ]);
   return out;

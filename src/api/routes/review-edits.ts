@@ -75,13 +75,22 @@ const bodies = {
 
 type EditBody = z.infer<typeof bodies.unassign>;
 
+/** Route options of an edit: OpenAPI summary, path and body schemas, and the action a 500 names. */
+const editRoute = <P extends z.ZodType, B extends z.ZodType>(
+  summary: string,
+  params: P,
+  body: B,
+) => ({
+  schema: { tags: ['review edits'], summary, params, body },
+  config: { action: 'edit the review' },
+});
+
 /**
  * Registers the edit routes.
  * @param app - Fastify instance
  * @param deps - jobs context (config and database)
  */
 export function reviewEditRoutes(app: ZodApp, { ctx }: RouteDeps): void {
-  const tags = ['review edits'];
   const answer = (out: EditOutcome) => ({
     ep_id: out.ep_id,
     run_id: out.run_id,
@@ -92,26 +101,16 @@ export function reviewEditRoutes(app: ZodApp, { ctx }: RouteDeps): void {
       thumb_url: i.thumb ? runImageUrl(out.ep_id, out.run_id, i.thumb) : null,
     })),
   });
+  const editorOf = (request: FastifyRequest, body: EditBody) => ({
+    reviewer: reviewerOf(request, ctx.config, body.reviewer),
+    expectedVersion: body.expected_version ?? null,
+  });
   const edit = (request: FastifyRequest, epId: string, body: EditBody, req: EditRequest) =>
-    answer(
-      editReview(ctx, targetOf(epId, body.run_id), req, {
-        reviewer: reviewerOf(request, ctx.config, body.reviewer),
-        expectedVersion: body.expected_version ?? null,
-      }),
-    );
-  const route = { config: { action: 'edit the review' } };
+    answer(editReview(ctx, targetOf(epId, body.run_id), req, editorOf(request, body)));
 
   app.post(
     '/episodes/:ep_id/identities/:identity_id/assign',
-    {
-      ...route,
-      schema: {
-        tags,
-        summary: 'Assign an identity to a cast member',
-        params: identityPath,
-        body: bodies.assign,
-      },
-    },
+    editRoute('Assign an identity to a cast member', identityPath, bodies.assign),
     (request) =>
       edit(request, request.params.ep_id, request.body, {
         kind: 'assign',
@@ -121,15 +120,7 @@ export function reviewEditRoutes(app: ZodApp, { ctx }: RouteDeps): void {
 
   app.post(
     '/episodes/:ep_id/identities/:identity_id/unassign',
-    {
-      ...route,
-      schema: {
-        tags,
-        summary: 'Unassign an identity',
-        params: identityPath,
-        body: bodies.unassign.optional(),
-      },
-    },
+    editRoute('Unassign an identity', identityPath, bodies.unassign.optional()),
     (request) =>
       edit(request, request.params.ep_id, request.body ?? {}, {
         kind: 'unassign',
@@ -139,15 +130,7 @@ export function reviewEditRoutes(app: ZodApp, { ctx }: RouteDeps): void {
 
   app.post(
     '/episodes/:ep_id/clusters/batch_assign',
-    {
-      ...route,
-      schema: {
-        tags,
-        summary: 'Assign many identities in one edit',
-        params: epPath,
-        body: bodies.batch,
-      },
-    },
+    editRoute('Assign many identities in one edit', epPath, bodies.batch),
     (request) =>
       edit(request, request.params.ep_id, request.body, {
         kind: 'assign',
@@ -157,15 +140,11 @@ export function reviewEditRoutes(app: ZodApp, { ctx }: RouteDeps): void {
 
   app.post(
     '/episodes/:ep_id/tracks/override',
-    {
-      ...route,
-      schema: {
-        tags,
-        summary: 'Tracks belong to a cast member, or are not a face (ignore)',
-        params: epPath,
-        body: bodies.override,
-      },
-    },
+    editRoute(
+      'Tracks belong to a cast member, or are not a face (ignore)',
+      epPath,
+      bodies.override,
+    ),
     (request) => {
       const { track_ids: ids, cast_id: castId, ignore } = request.body;
       return edit(request, request.params.ep_id, request.body, {
@@ -179,15 +158,7 @@ export function reviewEditRoutes(app: ZodApp, { ctx }: RouteDeps): void {
 
   app.post(
     '/episodes/:ep_id/tracks/clear_override',
-    {
-      ...route,
-      schema: {
-        tags,
-        summary: 'Remove track overrides',
-        params: epPath,
-        body: bodies.clearOverride,
-      },
-    },
+    editRoute('Remove track overrides', epPath, bodies.clearOverride),
     (request) =>
       edit(request, request.params.ep_id, request.body, {
         kind: 'clear_override',
@@ -197,15 +168,7 @@ export function reviewEditRoutes(app: ZodApp, { ctx }: RouteDeps): void {
 
   app.post(
     '/episodes/:ep_id/faces/exclude',
-    {
-      ...route,
-      schema: {
-        tags,
-        summary: 'Exclude a face sample (or put it back)',
-        params: epPath,
-        body: bodies.exclude,
-      },
-    },
+    editRoute('Exclude a face sample (or put it back)', epPath, bodies.exclude),
     (request) => {
       const { track_id: trackId, frame_idx: frameIdx, excluded } = request.body;
       return edit(request, request.params.ep_id, request.body, {
@@ -219,15 +182,7 @@ export function reviewEditRoutes(app: ZodApp, { ctx }: RouteDeps): void {
 
   app.post(
     '/episodes/:ep_id/identities/merge',
-    {
-      ...route,
-      schema: {
-        tags,
-        summary: 'Merge identities into a target',
-        params: epPath,
-        body: bodies.merge,
-      },
-    },
+    editRoute('Merge identities into a target', epPath, bodies.merge),
     (request) =>
       edit(request, request.params.ep_id, request.body, {
         kind: 'merge',
@@ -238,15 +193,7 @@ export function reviewEditRoutes(app: ZodApp, { ctx }: RouteDeps): void {
 
   app.post(
     '/episodes/:ep_id/tracks/move',
-    {
-      ...route,
-      schema: {
-        tags,
-        summary: 'Move tracks to an identity, or to a new one',
-        params: epPath,
-        body: bodies.move,
-      },
-    },
+    editRoute('Move tracks to an identity, or to a new one', epPath, bodies.move),
     (request) =>
       edit(request, request.params.ep_id, request.body, {
         kind: 'move',
@@ -257,15 +204,11 @@ export function reviewEditRoutes(app: ZodApp, { ctx }: RouteDeps): void {
 
   app.post(
     '/episodes/:ep_id/identities/:identity_id/split',
-    {
-      ...route,
-      schema: {
-        tags,
-        summary: 'Split an identity (default: one identity per track)',
-        params: identityPath,
-        body: bodies.split.optional(),
-      },
-    },
+    editRoute(
+      'Split an identity (default: one identity per track)',
+      identityPath,
+      bodies.split.optional(),
+    ),
     (request) =>
       edit(request, request.params.ep_id, request.body ?? {}, {
         kind: 'split',
@@ -276,22 +219,16 @@ export function reviewEditRoutes(app: ZodApp, { ctx }: RouteDeps): void {
 
   app.post(
     '/episodes/:ep_id/undo',
-    {
-      ...route,
-      schema: {
-        tags,
-        summary: "Undo the last edits of the episode (anyone's)",
-        params: epPath,
-        body: bodies.undo.optional(),
-      },
-    },
+    editRoute("Undo the last edits of the episode (anyone's)", epPath, bodies.undo.optional()),
     (request) => {
       const body = request.body ?? { count: 1 };
       return answer(
-        undoEdits(ctx, targetOf(request.params.ep_id, body.run_id), body.count, {
-          reviewer: reviewerOf(request, ctx.config, body.reviewer),
-          expectedVersion: body.expected_version ?? null,
-        }),
+        undoEdits(
+          ctx,
+          targetOf(request.params.ep_id, body.run_id),
+          body.count,
+          editorOf(request, body),
+        ),
       );
     },
   );

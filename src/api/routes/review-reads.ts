@@ -35,42 +35,52 @@ const withThumb = (epId: string, runId: string) => (i: IdentityView) => ({
   thumb_url: i.thumb ? runImageUrl(epId, runId, i.thumb) : null,
 });
 
+/** A page with each item mapped (an image URL added); the other fields kept. */
+const mapItems = <P extends { items: unknown[] }, U>(
+  out: P,
+  toItem: (item: P['items'][number]) => U,
+) => ({ ...out, items: out.items.map(toItem) });
+
+/** The fields a stored result's reply starts with; `stale` is true when none is stored. */
+const storedMeta = (epId: string, stored: ReturnType<typeof storedResult>) => ({
+  ep_id: epId,
+  run_id: stored?.run_id ?? null,
+  computed_at: stored?.computed_at ?? null,
+  version: stored?.version ?? null,
+  stale: stored?.stale ?? true,
+});
+
+/** Route options of a read: OpenAPI summary, path and query schemas, and the action a 500 names. */
+const readRoute = <P extends z.ZodType, Q extends z.ZodType>(
+  summary: string,
+  params: P,
+  querystring: Q,
+  action: string,
+) => ({ schema: { tags: ['review'], summary, params, querystring }, config: { action } });
+
 /**
  * Registers the review read routes.
  * @param app - Fastify instance
  * @param deps - jobs context (config and database)
  */
 export function reviewReadRoutes(app: ZodApp, { ctx }: RouteDeps): void {
-  const tags = ['review'];
-
   app.get(
     '/episodes/:ep_id/review',
-    {
-      schema: {
-        tags,
-        summary: 'Review summary: version, counts, conflicts',
-        params: epPath,
-        querystring: runQuery,
-      },
-      config: { action: 'read the review' },
-    },
+    readRoute('Review summary: version, counts, conflicts', epPath, runQuery, 'read the review'),
     (request) => reviewSummary(ctx, targetOf(request.params.ep_id, request.query.run_id)),
   );
 
   app.get(
     '/episodes/:ep_id/identities',
-    {
-      schema: {
-        tags,
-        summary: 'Effective identities (after merges, moves, splits), one page',
-        params: epPath,
-        querystring: runQuery.merge(pageQuery).extend({
-          filter: z.enum(['all', 'assigned', 'unassigned']).optional(),
-          cast_id: castIdSchema.optional(),
-        }),
-      },
-      config: { action: 'list the identities' },
-    },
+    readRoute(
+      'Effective identities (after merges, moves, splits), one page',
+      epPath,
+      runQuery.merge(pageQuery).extend({
+        filter: z.enum(['all', 'assigned', 'unassigned']).optional(),
+        cast_id: castIdSchema.optional(),
+      }),
+      'list the identities',
+    ),
     (request) => {
       const { run_id: runId, filter, cast_id: castId, ...page } = request.query;
       const out = listIdentities(ctx, targetOf(request.params.ep_id, runId), {
@@ -78,21 +88,13 @@ export function reviewReadRoutes(app: ZodApp, { ctx }: RouteDeps): void {
         filter,
         castId,
       });
-      return { ...out, items: out.items.map(withThumb(out.ep_id, out.run_id)) };
+      return mapItems(out, withThumb(out.ep_id, out.run_id));
     },
   );
 
   app.get(
     '/episodes/:ep_id/identities/:identity_id',
-    {
-      schema: {
-        tags,
-        summary: 'One identity with fresh suggestions',
-        params: identityPath,
-        querystring: runQuery,
-      },
-      config: { action: 'read the identity' },
-    },
+    readRoute('One identity with fresh suggestions', identityPath, runQuery, 'read the identity'),
     (request) => {
       const { ep_id: epId, identity_id: identityId } = request.params;
       const target = targetOf(epId, request.query.run_id);
@@ -108,15 +110,12 @@ export function reviewReadRoutes(app: ZodApp, { ctx }: RouteDeps): void {
 
   app.get(
     '/episodes/:ep_id/identities/:identity_id/suggestions',
-    {
-      schema: {
-        tags,
-        summary: 'Cast members ranked for one identity, computed now',
-        params: identityPath,
-        querystring: runQuery,
-      },
-      config: { action: 'suggest cast members' },
-    },
+    readRoute(
+      'Cast members ranked for one identity, computed now',
+      identityPath,
+      runQuery,
+      'suggest cast members',
+    ),
     (request) =>
       identitySuggestions(
         ctx,
@@ -127,15 +126,12 @@ export function reviewReadRoutes(app: ZodApp, { ctx }: RouteDeps): void {
 
   app.get(
     '/episodes/:ep_id/identities/:identity_id/tracks',
-    {
-      schema: {
-        tags,
-        summary: 'Tracks of an identity, one page',
-        params: identityPath,
-        querystring: runQuery.merge(pageQuery),
-      },
-      config: { action: 'list the tracks' },
-    },
+    readRoute(
+      'Tracks of an identity, one page',
+      identityPath,
+      runQuery.merge(pageQuery),
+      'list the tracks',
+    ),
     (request) => {
       const { run_id: runId, ...page } = request.query;
       const out = listIdentityTracks(
@@ -144,54 +140,42 @@ export function reviewReadRoutes(app: ZodApp, { ctx }: RouteDeps): void {
         request.params.identity_id,
         page,
       );
-      return {
-        ...out,
-        items: out.items.map((t) => ({
-          ...t,
-          thumb_url: runImageUrl(out.ep_id, out.run_id, t.thumb),
-        })),
-      };
+      return mapItems(out, (t) => ({
+        ...t,
+        thumb_url: runImageUrl(out.ep_id, out.run_id, t.thumb),
+      }));
     },
   );
 
   app.get(
     '/episodes/:ep_id/tracks/:track_id/faces',
-    {
-      schema: {
-        tags,
-        summary: 'Face samples of a track, with crop URLs and exclusions',
-        params: z.object({ ep_id: epIdSchema, track_id: z.coerce.number().pipe(trackIdSchema) }),
-        querystring: runQuery,
-      },
-      config: { action: 'list the face samples' },
-    },
+    readRoute(
+      'Face samples of a track, with crop URLs and exclusions',
+      z.object({ ep_id: epIdSchema, track_id: z.coerce.number().pipe(trackIdSchema) }),
+      runQuery,
+      'list the face samples',
+    ),
     (request) => {
       const out = listTrackFaces(
         ctx,
         targetOf(request.params.ep_id, request.query.run_id),
         request.params.track_id,
       );
-      return {
-        ...out,
-        items: out.items.map((f) => ({
-          ...f,
-          crop_url: runImageUrl(out.ep_id, out.run_id, f.crop),
-        })),
-      };
+      return mapItems(out, (f) => ({
+        ...f,
+        crop_url: runImageUrl(out.ep_id, out.run_id, f.crop),
+      }));
     },
   );
 
   app.get(
     '/episodes/:ep_id/edits',
-    {
-      schema: {
-        tags,
-        summary: 'Edit log, newest first, one page',
-        params: epPath,
-        querystring: runQuery.merge(pageQuery),
-      },
-      config: { action: 'read the edit log' },
-    },
+    readRoute(
+      'Edit log, newest first, one page',
+      epPath,
+      runQuery.merge(pageQuery),
+      'read the edit log',
+    ),
     (request) => {
       const { run_id: runId, ...page } = request.query;
       return listEditLog(ctx, targetOf(request.params.ep_id, runId), page);
@@ -200,15 +184,12 @@ export function reviewReadRoutes(app: ZodApp, { ctx }: RouteDeps): void {
 
   app.get(
     '/episodes/:ep_id/conflicts',
-    {
-      schema: {
-        tags,
-        summary: 'Identities whose tracks carried several cast members before re-clustering',
-        params: epPath,
-        querystring: runQuery,
-      },
-      config: { action: 'list the conflicts' },
-    },
+    readRoute(
+      'Identities whose tracks carried several cast members before re-clustering',
+      epPath,
+      runQuery,
+      'list the conflicts',
+    ),
     (request) => {
       const s = reviewSummary(ctx, targetOf(request.params.ep_id, request.query.run_id));
       return { ep_id: s.ep_id, run_id: s.run_id, version: s.version, items: s.conflicts };
@@ -217,25 +198,18 @@ export function reviewReadRoutes(app: ZodApp, { ctx }: RouteDeps): void {
 
   app.get(
     '/episodes/:ep_id/suggestions',
-    {
-      schema: {
-        tags,
-        summary: 'Result of the last similarity refresh, one page',
-        params: epPath,
-        querystring: runQuery.merge(pageQuery),
-      },
-      config: { action: 'read the suggestions' },
-    },
+    readRoute(
+      'Result of the last similarity refresh, one page',
+      epPath,
+      runQuery.merge(pageQuery),
+      'read the suggestions',
+    ),
     (request) => {
       const { run_id: runId, ...page } = request.query;
       const stored = storedResult(ctx, targetOf(request.params.ep_id, runId), 'similarity');
       const rows = stored ? (stored.result as { identities: IdentitySimilarity[] }).identities : [];
       return {
-        ep_id: request.params.ep_id,
-        run_id: stored?.run_id ?? null,
-        computed_at: stored?.computed_at ?? null,
-        version: stored?.version ?? null,
-        stale: stored?.stale ?? true,
+        ...storedMeta(request.params.ep_id, stored),
         ...pageOf(rows, ctx.config.review, page),
       };
     },
@@ -243,10 +217,7 @@ export function reviewReadRoutes(app: ZodApp, { ctx }: RouteDeps): void {
 
   app.get(
     '/episodes/:ep_id/clusters/groups',
-    {
-      schema: { tags, summary: 'Last auto-group proposal', params: epPath, querystring: runQuery },
-      config: { action: 'read the groups' },
-    },
+    readRoute('Last auto-group proposal', epPath, runQuery, 'read the groups'),
     (request) => {
       const stored = storedResult(
         ctx,
@@ -254,14 +225,7 @@ export function reviewReadRoutes(app: ZodApp, { ctx }: RouteDeps): void {
         'groups',
       );
       const result = stored?.result ?? { min_similarity: null, groups: [] };
-      return {
-        ep_id: request.params.ep_id,
-        run_id: stored?.run_id ?? null,
-        computed_at: stored?.computed_at ?? null,
-        version: stored?.version ?? null,
-        stale: stored?.stale ?? true,
-        ...result,
-      };
+      return { ...storedMeta(request.params.ep_id, stored), ...result };
     },
   );
 }
