@@ -1,7 +1,8 @@
 /**
  * @module Stage status of an episode's run (what the Episode Detail page shows): `not_started`, `running`,
  * `success` (with `zero_rows`), `error`, `stale`, `cancelled`. A successful stage is stale when a stage upstream of
- * it finished after it, or when its marker's `inputs` no longer name its upstream stage's marker.
+ * it finished after it, when its marker's `inputs` no longer name its upstream stage's marker, or when that
+ * upstream stage is stale itself.
  */
 import { NotFoundError } from '../errors.ts';
 import { STAGE_SPECS } from '../pipeline/index.ts';
@@ -84,6 +85,9 @@ function staleReason(stage: Stage, marker: Marker, paths: RunPaths): string | nu
     const m = readMarker(paths.marker(up));
     if (m?.marker_id !== marker.inputs[up]) {
       return `${stage} read another ${up} output than the run holds now: run ${stage} again`;
+    }
+    if (m?.status === 'success' && staleReason(up, m, paths) !== null) {
+      return `${up} is stale: run ${up}, then ${stage} again`;
     }
   }
   return null;

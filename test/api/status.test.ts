@@ -3,10 +3,12 @@
  * the same run through a local job (profile `performance`, downgraded on this CPU-only machine) makes every later
  * stage `stale`, with the reason; the logs of CLI runs and of jobs are both served.
  */
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from '../../src/api/server.ts';
 import { loadConfig } from '../../src/config/index.ts';
 import { listAvailableAccelerators } from '../../src/models/index.ts';
+import { readMarker, runPaths, writeMarker } from '../../src/store/index.ts';
 import { runCli } from '../helpers/cli.ts';
 import { CLIPS, JobsWorld } from '../jobs/harness.ts';
 
@@ -57,6 +59,30 @@ describe('GET /episodes/{ep_id}/status', () => {
       expect(stages[stage]!.last_run_at).not.toBeNull();
     }
     expect(stages.detect_track!.counts.tracks).toBeGreaterThan(0);
+  });
+
+  it('shows every stage below a stale one stale when an upstream output was replaced', async () => {
+    // Fault injection: the run's detect_track marker is replaced by another one (same times, new id), as when
+    // detect_track is being re-run; faces_embed read the old one, and cluster and screentime depend on it.
+    const { run_id } = await status();
+    const path = runPaths(world.dataDir, EP_ID, run_id).marker('detect_track');
+    const original = readMarker(path)!;
+    writeMarker(path, { ...original, marker_id: randomUUID() });
+    try {
+      const { stages } = await status();
+      expect(stages.faces_embed!.stale_reason).toMatch(/read another detect_track output/);
+      expect(stages.cluster).toMatchObject({
+        status: 'stale',
+        stale_reason: expect.stringMatching(/^faces_embed is stale/),
+      });
+      expect(stages.screentime).toMatchObject({
+        status: 'stale',
+        stale_reason: expect.stringMatching(/^cluster is stale/),
+      });
+    } finally {
+      writeMarker(path, original);
+    }
+    expect((await status()).stages.screentime!.status).toBe('success');
   });
 
   it('shows faces_embed and later stages stale after detect_track is re-run', async () => {
