@@ -28,5 +28,7 @@ export function formatScreentimeTable(file: ScreentimeFile): string {
       r.faces,
     ]);
   }
-  return `${file.ep_id}: ${file.identities.length} identities, ${file.duration_s.toFixed(1)} s\n${table.toString()}`;
+  const n = file.identities.length;
+  const count = `${n} ${n === 1 ? 'identity' : 'identities'}`;
+  return `${file.ep_id}: ${count}, ${file.duration_s.toFixed(1)} s\n${table.toString()}`;
 }
