@@ -57,7 +57,7 @@ export {
   type Progress,
   type ProgressUpdate,
 } from './artifacts/progress.ts';
-export { JsonlWriter, readJsonl, streamJsonl } from './artifacts/jsonl.ts';
+export { JsonlWriter, readJsonl, streamJsonl, writeJsonl } from './artifacts/jsonl.ts';
 export {
   EXECUTION_MODES,
   activeJobSchema,

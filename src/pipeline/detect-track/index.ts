@@ -11,7 +11,7 @@ import {
   suppressOverlaps,
   type FaceDetector,
 } from '../../models/index.ts';
-import { hashParams, JsonlWriter, writeJsonAtomic } from '../../store/index.ts';
+import { hashParams, writeJsonAtomic, writeJsonl } from '../../store/index.ts';
 import type { BBox, Detection, FaceBox, Frame, Point, RgbImage } from '../../types.ts';
 import type { StageContext, StageOutcome } from '../context.ts';
 import { alignFace, ALIGNED_SIZE_PX } from '../faces-embed/align.ts';
@@ -25,6 +25,7 @@ import { ShotCutDetector } from './shot-cuts.ts';
 import { copyTile, offsetFaces, tileRects, type TileRect } from './tiles.ts';
 import { ByteTracker, type FinishedTrack } from './tracker.ts';
 import { computeTrackMetrics } from './track-metrics.ts';
+import { roundTo } from '../round.ts';
 
 /** One row of `tracks.jsonl` as detect_track writes it (faces_embed adds prototype fields). */
 export interface TrackRow {
@@ -185,8 +186,8 @@ export async function runDetectTrack(ctx: StageContext): Promise<StageOutcome> {
         first_ts: t.firstTs,
         last_ts: t.lastTs,
         n_detections: dets.length,
-        mean_conf: round(dets.reduce((s, d) => s + d.conf, 0) / dets.length, 4),
-        median_face_px: round(heights[Math.floor(heights.length / 2)]!, 1),
+        mean_conf: roundTo(dets.reduce((s, d) => s + d.conf, 0) / dets.length, 4),
+        median_face_px: roundTo(heights[Math.floor(heights.length / 2)]!, 1),
         end_reason: t.endReason,
         candidates: await bins.finishTrack(t.trackId),
       });
@@ -218,12 +219,17 @@ export async function runDetectTrack(ctx: StageContext): Promise<StageOutcome> {
         frame_idx: frame.frameIdx,
         ts: frame.ts,
         bbox_xyxy: scaleBox(f.bbox, sx, sy),
-        conf: round(f.score, 4),
-        landmarks: lm.map(([x, y]) => [round(x * sx, 1), round(y * sy, 1)] as Point),
+        conf: roundTo(f.score, 4),
+        landmarks: lm.map(([x, y]) => [roundTo(x * sx, 1), roundTo(y * sy, 1)] as Point),
         track_id: null,
       });
-      const facePx = round((f.bbox[3] - f.bbox[1]) * sy, 1);
-      return { frame_idx: frame.frameIdx, ts: frame.ts, conf: round(f.score, 4), face_px: facePx };
+      const facePx = roundTo((f.bbox[3] - f.bbox[1]) * sy, 1);
+      return {
+        frame_idx: frame.frameIdx,
+        ts: frame.ts,
+        conf: roundTo(f.score, 4),
+        face_px: facePx,
+      };
     });
     const align = (k: number) => (): Uint8Array => {
       const pixels = new Uint8Array(ALIGNED_BYTES);
@@ -273,8 +279,8 @@ export async function runDetectTrack(ctx: StageContext): Promise<StageOutcome> {
   for (const row of trackRows) {
     row.shot_idx = shots.findLast((s) => s.start_frame_idx <= row.first_frame_idx)?.shot_idx ?? 0;
   }
-  writeRows(paths.detections, detections);
-  writeRows(paths.tracks, trackRows);
+  writeJsonl(paths.detections, detections);
+  writeJsonl(paths.tracks, trackRows);
   writeJsonAtomic(paths.shots, { schema_version: 1, stride: profile.stride, shots });
   const metrics = computeTrackMetrics(trackRows, probe.duration_s);
   writeJsonAtomic(paths.trackMetrics, { schema_version: 1, ...metrics });
@@ -345,24 +351,11 @@ function dropStale(pending: Map<number, PendingCandidate>, beforeFrameIdx: numbe
   }
 }
 
-function writeRows<T>(path: string, rows: T[]): void {
-  const writer = JsonlWriter.open<T>(path);
-  try {
-    for (const row of rows) {
-      writer.write(row);
-    }
-    writer.commit();
-  } catch (err) {
-    writer.abort();
-    throw err;
-  }
-}
-
 function scaleBox(b: BBox, sx: number, sy: number): BBox {
-  return [round(b[0] * sx, 1), round(b[1] * sy, 1), round(b[2] * sx, 1), round(b[3] * sy, 1)];
-}
-
-function round(v: number, digits: number): number {
-  const f = 10 ** digits;
-  return Math.round(v * f) / f;
+  return [
+    roundTo(b[0] * sx, 1),
+    roundTo(b[1] * sy, 1),
+    roundTo(b[2] * sx, 1),
+    roundTo(b[3] * sy, 1),
+  ];
 }

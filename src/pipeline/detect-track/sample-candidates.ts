@@ -7,6 +7,7 @@ import { encodeJpeg } from '../../media/index.ts';
 import { writeFileAtomic } from '../../store/index.ts';
 import { ALIGNED_SIZE_PX } from '../faces-embed/align.ts';
 import { detectionRank, sampleQuality, sharpness } from '../faces-embed/quality.ts';
+import { roundTo } from '../round.ts';
 
 /** One candidate face sample of a track, as listed in `tracks.jsonl`. */
 export interface SampleCandidate {
@@ -119,8 +120,8 @@ export class CandidateBins {
     });
     t.done.push({
       ...open.best,
-      sharpness: round(sharp, 2),
-      quality: round(quality, 4),
+      sharpness: roundTo(sharp, 2),
+      quality: roundTo(quality, 4),
       crop: rel,
     });
     const write = encodeJpeg(
@@ -137,9 +138,4 @@ export class CandidateBins {
       await Promise.race(this.pending);
     }
   }
-}
-
-function round(v: number, digits: number): number {
-  const f = 10 ** digits;
-  return Math.round(v * f) / f;
 }

@@ -5,7 +5,13 @@
 import { join } from 'node:path';
 import { decodeImageFile, encodeWebp } from '../../media/index.ts';
 import { createEmbedder, type Embedder } from '../../models/index.ts';
-import { EmbeddingsWriter, JsonlWriter, readJsonl, writeFileAtomic } from '../../store/index.ts';
+import {
+  EmbeddingsWriter,
+  JsonlWriter,
+  readJsonl,
+  writeFileAtomic,
+  writeJsonl,
+} from '../../store/index.ts';
 import type { StageContext, StageOutcome } from '../context.ts';
 import type { SampleCandidate } from '../detect-track/sample-candidates.ts';
 import type { TrackRow } from '../detect-track/index.ts';
@@ -110,11 +116,7 @@ export async function runFacesEmbed(ctx: StageContext): Promise<StageOutcome> {
     });
     await writeThumb(ctx, t);
   }
-  const tracksWriter = JsonlWriter.open<EmbeddedTrackRow>(paths.tracks);
-  for (const r of rows) {
-    tracksWriter.write(r);
-  }
-  tracksWriter.commit();
+  writeJsonl(paths.tracks, rows);
 
   const counts = {
     tracks: tracks.length,

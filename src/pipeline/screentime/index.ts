@@ -28,6 +28,7 @@ import {
   perSecondTimeline,
   totalSeconds,
 } from './intervals.ts';
+import { roundTo } from '../round.ts';
 
 /** One identity of `screentime.json`. */
 export interface ScreentimeRow {
@@ -133,15 +134,15 @@ export function runScreentime(ctx: StageContext): Promise<StageOutcome> {
         return span ? [[span[0] - halfStepS, span[1] + halfStepS]] : [];
       });
       const intervals = mergeIntervals(clampIntervals(raw, durationS), gapS).map(
-        ([a, b]): Interval => [round(a, 3), round(b, 3)],
+        ([a, b]): Interval => [roundTo(a, 3), roundTo(b, 3)],
       );
       const seconds = totalSeconds(intervals);
       return {
         identity_id: idn.identity_id,
         cast_id: idn.cast_id,
         name: idn.cast_id ? (names.get(idn.cast_id) ?? idn.cast_id) : null,
-        seconds: round(seconds, 3),
-        share: durationS > 0 ? round(seconds / durationS, 4) : 0,
+        seconds: roundTo(seconds, 3),
+        share: durationS > 0 ? roundTo(seconds / durationS, 4) : 0,
         intervals,
         track_ids: idn.track_ids,
         faces: idn.faces,
@@ -156,7 +157,7 @@ export function runScreentime(ctx: StageContext): Promise<StageOutcome> {
     run_id: ctx.runId,
     duration_s: durationS,
     gap_tolerance_s: gapS,
-    sample_step_s: round(2 * halfStepS, 4),
+    sample_step_s: roundTo(2 * halfStepS, 4),
     identities: rows,
     cast,
     unassigned,
@@ -243,9 +244,4 @@ function toCastCsv(cast: CastRow[], unassigned: CastBucket): string {
 
 function csvField(s: string): string {
   return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-function round(v: number, digits: number): number {
-  const f = 10 ** digits;
-  return Math.round(v * f) / f;
 }

@@ -147,3 +147,22 @@ export class JsonlWriter<T> {
     this.out.abort();
   }
 }
+
+/**
+ * Writes all rows of a JSON Lines artifact atomically: a temporary file renamed into place, removed on error.
+ * @param path - final path of the artifact
+ * @param rows - rows in file order
+ * @throws the write error, after removing the temporary file
+ */
+export function writeJsonl<T>(path: string, rows: Iterable<T>): void {
+  const writer = JsonlWriter.open<T>(path);
+  try {
+    for (const row of rows) {
+      writer.write(row);
+    }
+    writer.commit();
+  } catch (err) {
+    writer.abort();
+    throw err;
+  }
+}
