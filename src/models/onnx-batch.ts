@@ -1,111 +1,22 @@
 /**
  * @module Turns an ONNX model whose batch dimension is fixed at 1 into one with a symbolic batch, in memory.
- * It edits the protobuf wire format directly: every field it does not touch is copied byte for byte, so no
- * schema of onnx.proto is needed and nothing the model holds is lost.
+ * It edits the protobuf wire format directly (`onnx-wire.ts`): every field it does not touch is copied byte for
+ * byte.
  */
 import protobuf from 'protobufjs/minimal.js';
+import {
+  editPath,
+  F,
+  joinFields,
+  lenField,
+  readFields,
+  readInt64,
+  strings,
+  WIRE_LEN,
+  WIRE_VARINT,
+} from './onnx-wire.ts';
 
-const { Reader, Writer, util } = protobuf;
-
-/** Reads one int64 varint as a JS number (ONNX dims and shape values are far below 2^53). */
-const readInt64 = (reader: protobuf.Reader): number =>
-  util.LongBits.from(reader.int64()).toNumber();
-
-/** Field numbers of onnx.proto (ModelProto, GraphProto, NodeProto, ...), the few this file edits. */
-const F = {
-  modelGraph: 7,
-  graphNode: 1,
-  graphInitializer: 5,
-  graphInput: 11,
-  graphOutput: 12,
-  graphValueInfo: 13,
-  nodeInput: 1,
-  nodeOutput: 2,
-  nodeOpType: 4,
-  nodeAttribute: 5,
-  attrName: 1,
-  attrTensor: 5,
-  valueInfoName: 1,
-  valueInfoType: 2,
-  typeTensor: 1,
-  tensorTypeShape: 2,
-  shapeDim: 1,
-  dimValue: 1,
-  tensorInt64Data: 7,
-  tensorName: 8,
-  tensorRawData: 9,
-} as const;
-
-const WIRE_VARINT = 0;
-const WIRE_LEN = 2;
-
-/** One top-level field of a message: its raw bytes (tag included) and, for length-delimited fields, the payload. */
-interface WireField {
-  no: number;
-  wire: number;
-  raw: Uint8Array;
-  payload: Uint8Array | null;
-}
-
-function readFields(buf: Uint8Array): WireField[] {
-  const reader = Reader.create(buf);
-  const fields: WireField[] = [];
-  while (reader.pos < reader.len) {
-    const start = reader.pos;
-    const tag = reader.uint32();
-    const wire = tag & 7;
-    let payload: Uint8Array | null = null;
-    if (wire === WIRE_LEN) {
-      const len = reader.uint32();
-      payload = buf.subarray(reader.pos, reader.pos + len);
-      reader.pos += len;
-    } else {
-      reader.skipType(wire);
-    }
-    fields.push({ no: tag >>> 3, wire, raw: buf.subarray(start, reader.pos), payload });
-  }
-  return fields;
-}
-
-function lenField(no: number, payload: Uint8Array): WireField {
-  const raw = Writer.create()
-    .uint32((no << 3) | WIRE_LEN)
-    .bytes(payload)
-    .finish();
-  return { no, wire: WIRE_LEN, raw, payload };
-}
-
-function joinFields(fields: WireField[]): Uint8Array {
-  return Buffer.concat(fields.map((f) => f.raw));
-}
-
-const text = (bytes: Uint8Array | null): string =>
-  bytes ? Buffer.from(bytes).toString('utf8') : '';
-
-function strings(fields: WireField[], no: number): string[] {
-  return fields.filter((f) => f.no === no && f.payload).map((f) => text(f.payload));
-}
-
-/** Applies `edit` to the first field `path[0]`, recursing into nested messages; null when nothing changed. */
-function editPath(
-  buf: Uint8Array,
-  path: number[],
-  edit: (payload: Uint8Array) => Uint8Array | null,
-): Uint8Array | null {
-  const [head, ...rest] = path;
-  const fields = readFields(buf);
-  const i = fields.findIndex((f) => f.no === head && f.payload);
-  const payload = fields[i]?.payload;
-  if (head === undefined || !payload) {
-    return null;
-  }
-  const next = rest.length === 0 ? edit(payload) : editPath(payload, rest, edit);
-  if (!next) {
-    return null;
-  }
-  fields[i] = lenField(head, next);
-  return joinFields(fields);
-}
+const { Reader, Writer } = protobuf;
 
 /** ValueInfoProto with a first dimension of `dim_value: 1` → same with `dim_param: "N"`; null otherwise. */
 function symbolicBatch(valueInfo: Uint8Array): Uint8Array | null {

@@ -2,12 +2,13 @@
  * @module ONNX Runtime sessions: which execution providers a device request maps to, and session creation with
  * the thread settings every model of Screenalytics runs with.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { AppError } from '../errors.ts';
 import type { DeviceName } from '../types.ts';
+import { rewritePRelu } from './onnx-prelu.ts';
 
 /** The devices a session actually ran on, as recorded in a stage marker. */
 export interface ExecutionInfo {
@@ -109,9 +110,9 @@ function sessionOptions(
 }
 
 /**
- * Creates an inference session on the requested device. If an accelerator's session fails to start (e.g. the
- * CUDA libraries are missing) the session falls back to CPU with a warning when the request was `auto` or
- * fallback is allowed.
+ * Creates an inference session on the requested device. PRelu nodes are first rewritten into faster equivalent
+ * ops ({@link rewritePRelu}). If an accelerator's session fails to start (e.g. the CUDA libraries are missing)
+ * the session falls back to CPU with a warning when the request was `auto` or fallback is allowed.
  * @param model - path of an `.onnx` file, or its bytes (e.g. a batch-rewritten copy)
  * @param request - device, fallback and thread count
  * @returns the session and what it runs on
@@ -122,10 +123,15 @@ export async function createSession(
   request: SessionRequest,
 ): Promise<{ session: ort.InferenceSession; execution: ExecutionInfo }> {
   const execution = resolveDevice(request.device, request.allowCpuFallback);
+  const bytes = typeof model === 'string' ? readFileSync(model) : model;
+  let graph = bytes;
+  try {
+    graph = rewritePRelu(bytes)?.model ?? bytes;
+  } catch {
+    // Not a protobuf message: ONNX Runtime's own error below says what is wrong with the file.
+  }
   const create = (providers: string[]) =>
-    typeof model === 'string'
-      ? ort.InferenceSession.create(model, sessionOptions(providers, request.cpuThreads))
-      : ort.InferenceSession.create(model, sessionOptions(providers, request.cpuThreads));
+    ort.InferenceSession.create(graph, sessionOptions(providers, request.cpuThreads));
   if (execution.providers[0] === 'cpu') {
     return { session: await create(['cpu']), execution };
   }
