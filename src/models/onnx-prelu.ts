@@ -1,6 +1,6 @@
 /**
  * @module Rewrites PRelu nodes, in memory, into ops that ONNX Runtime's CPU provider runs far faster, with the
- * same result: `PRelu(x, s) = s * x + (1 - s) * Relu(x)` (x > 0: s x + (1 - s) x = x; x <= 0: s x).
+ * same result: `PRelu(x, s) = s * x + (1 - s) * Relu(x)` (for x above 0: s x + (1 - s) x = x; otherwise s x).
  *
  * Why: ONNX Runtime's PRelu kernel with a per-channel slope (`[C, 1, 1]`) is a scalar broadcast loop and also
  * breaks its NCHWc convolution layout, so each PRelu converts the tensor out of and back into NCHWc. Measured on
