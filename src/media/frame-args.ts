@@ -4,7 +4,7 @@
  */
 import { InputError } from '../errors.ts';
 import { resolveMediaTool } from './ffmpeg-path.ts';
-import { passthroughArgs } from './passthrough-flag.ts';
+import { ffmpegFeatures, type FfmpegFeatures } from './ffmpeg-features.ts';
 import type { VideoProbe } from './probe.ts';
 
 /**
@@ -23,7 +23,16 @@ export interface FrameDecodeOptions {
   widthPx: number;
   /** ffmpeg decoder threads (`-threads`); default: `profile.cpu_threads`. */
   threads: number;
-  /** First source frame index to emit (resume); a multiple of `stride`. Default 0. */
+  /**
+   * Decode only reference frames (`-skip_frame noref`: most B-frames are never decoded, about half the decoding
+   * CPU on H.264 with B-frames) and keep the first of them in each bin of `stride` source frames, so analysed
+   * frames are 1 to about 2 strides apart instead of exactly one. Default false; `profile.reference_frames_only`.
+   */
+  referenceOnly?: boolean;
+  /**
+   * First source frame index to emit (resume). Default 0. A multiple of `stride`, except with `referenceOnly`
+   * where any index is allowed (the frame a checkpoint stopped at).
+   */
   startFrameIdx?: number;
 }
 
@@ -47,7 +56,8 @@ export function analysisSize(
 
 /**
  * Number of frames the decode emits: source frames `startFrameIdx, startFrameIdx + stride, ...` below
- * `probe.frame_count`.
+ * `probe.frame_count`; with `referenceOnly`, the most it emits (one per bin; fewer where a bin holds no
+ * reference frame).
  * @param probe - the video's probe
  * @param stride - analyse every `stride`-th source frame
  * @param startFrameIdx - first source frame index emitted
@@ -58,62 +68,76 @@ export function expectedFrameCount(probe: VideoProbe, stride: number, startFrame
 }
 
 /**
- * ffmpeg arguments (without the executable) that decode the first video stream, keep source frames
- * `n >= startFrameIdx` with `n mod stride = 0` (`select`, accurate: every frame before the start is decoded too),
- * scale them inside the filter graph, and write packed RGB24 frames back to back. Rotation metadata is ignored so
- * frames keep the coded orientation of `probe.width_px` x `probe.height_px`.
+ * ffmpeg arguments (without the executable) that decode the first video stream, sample it, scale the kept frames
+ * inside the filter graph, and write packed RGB24 frames back to back. Rotation metadata is ignored so frames keep
+ * the coded orientation of `probe.width_px` x `probe.height_px`.
+ *
+ * Sampling: by default source frames `n >= startFrameIdx` with `n mod stride = 0` (`select` on the decoded frame
+ * number; every frame before the start is decoded too). With `referenceOnly`, non-reference frames are skipped
+ * by the decoder; `settb`/`setpts` put the timestamps on the source frame grid (time base 1/fps, first frame 0),
+ * so a frame's pts is its source frame index, `select` keeps the first decoded frame of each `stride`-wide bin of
+ * indices at or after `startFrameIdx`, and `showinfo` prints each kept frame's pts on stderr (log level info),
+ * where `readFrames` takes the frame indices from.
  * @param path - video file path
  * @param opts - what to decode
- * @param passthrough - output options that keep every selected frame exactly once (`passthroughArgs`)
+ * @param features - the ffmpeg build's options (`ffmpegFeatures`)
  * @param output - ffmpeg output; default `pipe:1` (stdout)
  * @returns the argument array
- * @throws InputError `INPUT_INVALID` when `stride` is not a positive integer or `startFrameIdx` not a multiple of it
+ * @throws InputError `INPUT_INVALID` when `stride` is not a positive integer, or `startFrameIdx` is negative or,
+ *   without `referenceOnly`, not a multiple of `stride`
  */
 export function ffmpegFrameArgs(
   path: string,
   opts: FrameDecodeOptions,
-  passthrough: string[],
+  features: FfmpegFeatures,
   output = 'pipe:1',
 ): string[] {
   const { probe, stride, threads } = opts;
+  const referenceOnly = opts.referenceOnly === true;
   const startFrameIdx = opts.startFrameIdx ?? 0;
   if (
     !Number.isInteger(stride) ||
     stride < 1 ||
     !Number.isInteger(startFrameIdx) ||
-    startFrameIdx % stride !== 0
+    startFrameIdx < 0 ||
+    (!referenceOnly && startFrameIdx % stride !== 0)
   ) {
     throw new InputError(
       `stride ${stride} / startFrameIdx ${startFrameIdx}: stride must be >= 1 and divide startFrameIdx`,
     );
   }
   const filters: string[] = [];
-  const keep = `not(mod(n\\,${stride}))`;
-  if (startFrameIdx > 0) {
-    filters.push(`select=gte(n\\,${startFrameIdx})*${keep}`);
-  } else if (stride > 1) {
-    filters.push(`select=${keep}`);
+  if (referenceOnly) {
+    const bin = (pts: string) => `floor(${pts}/${stride})`;
+    filters.push(
+      `settb=expr=1/${probe.fps}`,
+      'setpts=PTS-STARTPTS',
+      `select=gte(pts\\,${startFrameIdx})*(isnan(prev_selected_pts)+gt(${bin('pts')}\\,${bin('prev_selected_pts')}))`,
+    );
+  } else {
+    const keep = `not(mod(n\\,${stride}))`;
+    if (startFrameIdx > 0) {
+      filters.push(`select=gte(n\\,${startFrameIdx})*${keep}`);
+    } else if (stride > 1) {
+      filters.push(`select=${keep}`);
+    }
   }
   const size = analysisSize(probe, opts.widthPx);
   if (size.widthPx !== probe.width_px) {
     filters.push(`scale=${size.widthPx}:${size.heightPx}:flags=fast_bilinear`);
   }
+  if (referenceOnly) {
+    filters.push(features.showinfo);
+  }
   return [
-    ...[
-      '-hide_banner',
-      '-nostdin',
-      '-y',
-      '-v',
-      'error',
-      '-noautorotate',
-      '-threads',
-      String(threads),
-      '-i',
-      path,
-    ],
+    ...['-hide_banner', '-nostdin', '-nostats', '-y'],
+    ...['-v', referenceOnly ? 'info' : 'error'],
+    ...['-noautorotate', '-threads', String(threads)],
+    ...(referenceOnly ? ['-skip_frame', 'noref'] : []),
+    ...['-i', path],
     ...['-map', '0:V:0', '-an', '-sn', '-dn'],
     ...(filters.length > 0 ? ['-vf', filters.join(',')] : []),
-    ...passthrough,
+    ...features.passthrough,
     ...['-c:v', 'rawvideo', '-pix_fmt', 'rgb24'],
     // The fifo muxer writes from its own thread, so decoding runs ahead while the reader is busy.
     ...['-f', 'fifo', '-fifo_format', 'rawvideo', '-queue_size', String(FIFO_QUEUE_FRAMES), output],
@@ -134,5 +158,5 @@ export async function ffmpegFrameCommand(
   output = 'pipe:1',
 ): Promise<{ file: string; args: string[] }> {
   const file = resolveMediaTool('ffmpeg');
-  return { file, args: ffmpegFrameArgs(path, opts, await passthroughArgs(file), output) };
+  return { file, args: ffmpegFrameArgs(path, opts, await ffmpegFeatures(file), output) };
 }

@@ -11,7 +11,7 @@ import { AppError, CancelledError } from '../errors.ts';
 import type { Frame } from '../types.ts';
 import { resolveMediaTool } from './ffmpeg-path.ts';
 import { readFrames } from './frames.ts';
-import { passthroughArgs } from './passthrough-flag.ts';
+import { ffmpegFeatures } from './ffmpeg-features.ts';
 import { probeVideo, type VideoProbe } from './probe.ts';
 
 const execFileAsync = promisify(execFile);
@@ -35,7 +35,7 @@ async function extractFrame(frameIdx: number, size?: string): Promise<Buffer> {
     filters,
     '-frames:v',
     '1',
-    ...(await passthroughArgs(ffmpeg)),
+    ...(await ffmpegFeatures(ffmpeg)).passthrough,
   ];
   const { stdout } = await execFileAsync(
     ffmpeg,
@@ -117,6 +117,39 @@ describe('readFrames', () => {
     expect(frames[0]?.hash).toBe(md5(await extractFrame(700)));
   });
 
+  /** Source frame indices and pixel hashes of a referenceOnly decode at stride 4 and 200 px. */
+  async function referenceFrames(startFrameIdx = 0): Promise<{ frameIdx: number; hash: string }[]> {
+    const frames: { frameIdx: number; hash: string }[] = [];
+    const opts = { probe, stride: 4, widthPx: 200, threads: 1, referenceOnly: true, startFrameIdx };
+    for await (const frame of readFrames(CLIP, opts)) {
+      expect(frame.ts).toBeCloseTo(frame.frameIdx / 25, 9);
+      frames.push({ frameIdx: frame.frameIdx, hash: md5(frame.data) });
+    }
+    return frames;
+  }
+
+  it('yields at most one frame per stride bin, each the source frame its index names, when referenceOnly is set', async () => {
+    const frames = await referenceFrames();
+    const bins = frames.map((f) => Math.floor(f.frameIdx / 4));
+    expect(new Set(bins).size).toBe(frames.length);
+    expect(bins).toEqual([...bins].sort((a, b) => a - b));
+    // cap13 has 624 reference frames of 765: nearly every bin of 4 holds one.
+    expect(frames.length).toBeGreaterThan(0.9 * Math.ceil(probe.frame_count / 4));
+    expect(frames.length).toBeLessThanOrEqual(Math.ceil(probe.frame_count / 4));
+    expect(frames.some((f) => f.frameIdx % 4 !== 0)).toBe(true);
+    for (const k of [0, 57, frames.length - 1]) {
+      const { frameIdx, hash } = frames[k]!;
+      expect(hash).toBe(md5(await extractFrame(frameIdx, '200:150')));
+    }
+  });
+
+  it('resumes referenceOnly decoding at a checkpointed frame or bin with the same frames as a whole run', async () => {
+    const whole = await referenceFrames();
+    const at = whole[100]!.frameIdx;
+    expect(await referenceFrames(at)).toEqual(whole.slice(100));
+    expect(await referenceFrames(400)).toEqual(whole.filter((f) => f.frameIdx >= 400));
+  });
+
   it('keeps a frame intact until the next request and reuses pooled buffers when the consumer is slow', async () => {
     const buffers = new Set<ArrayBufferLike>();
     for await (const frame of readFrames(CLIP, {
@@ -175,25 +208,29 @@ describe('readFrames', () => {
     await expect(frames.next()).rejects.toBeInstanceOf(CancelledError);
   });
 
-  it('throws VIDEO_UNREADABLE when the file was truncated after probing', async () => {
-    const bytes = await readFile(CLIP);
-    const truncated = join(dir, 'cap13-60.mp4');
-    await writeFile(truncated, bytes.subarray(0, Math.floor(bytes.length * 0.6)));
-    const run = async () => {
-      for await (const frame of readFrames(truncated, {
-        probe,
-        stride: 5,
-        widthPx: 200,
-        threads: 1,
-      })) {
-        void frame;
-      }
-    };
-    await expect(run()).rejects.toMatchObject({
-      code: 'VIDEO_UNREADABLE',
-      message: /truncated or corrupted/,
-    });
-  });
+  it.each([false, true])(
+    'throws VIDEO_UNREADABLE when the file was truncated after probing (referenceOnly %s)',
+    async (referenceOnly) => {
+      const bytes = await readFile(CLIP);
+      const truncated = join(dir, 'cap13-60.mp4');
+      await writeFile(truncated, bytes.subarray(0, Math.floor(bytes.length * 0.6)));
+      const run = async () => {
+        for await (const frame of readFrames(truncated, {
+          probe,
+          stride: 5,
+          referenceOnly,
+          widthPx: 200,
+          threads: 1,
+        })) {
+          void frame;
+        }
+      };
+      await expect(run()).rejects.toMatchObject({
+        code: 'VIDEO_UNREADABLE',
+        message: /truncated or corrupted/,
+      });
+    },
+  );
 
   it('throws with ffmpeg stderr when ffmpeg exits with an error', async () => {
     const text = join(dir, 'notes.mp4');
@@ -222,6 +259,11 @@ describe('readFrames', () => {
       }
       expect(idx).toEqual(
         Array.from({ length: Math.ceil(probe.frame_count / 5) }, (_, k) => k * 5),
+      );
+      const fallback = await referenceFrames();
+      delete process.env.SCREENALYTICS_FFMPEG;
+      expect(fallback.map((f) => f.frameIdx)).toEqual(
+        (await referenceFrames()).map((f) => f.frameIdx),
       );
     } finally {
       if (saved === undefined) {

@@ -30,6 +30,8 @@ const DEFAULT_POOL_SIZE = 4;
 const STDERR_TAIL_CHARS = 2000;
 /** Relative difference between decoded and expected frame counts above which the decode is refused. */
 const COUNT_TOLERANCE = 0.05;
+/** A `showinfo` frame line: `[Parsed_showinfo_4 @ 0x...] n:  12 pts:    48 pts_time:2 ...`; group 1 is the pts. */
+const SHOWINFO_FRAME = /Parsed_showinfo.*\sn:\s*\d+\s+pts:\s*(-?\d+)\s/;
 
 /** ffmpeg's stderr tail as one line. */
 function oneLine(stderr: string): string {
@@ -38,7 +40,8 @@ function oneLine(stderr: string): string {
 
 /**
  * Decodes a video into analysed frames, in source order: the k-th frame is source frame
- * `startFrameIdx + k * stride`, scaled per `analysisSize`, with `ts = frameIdx / probe.fps` seconds.
+ * `startFrameIdx + k * stride` (with `referenceOnly`: the first reference frame of each `stride`-wide bin, its
+ * index as ffmpeg reports it), scaled per `analysisSize`, with `ts = frameIdx / probe.fps` seconds.
  *
  * Buffer contract: a yielded frame's `data` is a pooled buffer that stays valid only until the consumer asks for
  * the next frame; copy it to keep it longer. Leaving the loop early (`break`, `return`, a throw) kills ffmpeg and
@@ -48,7 +51,8 @@ function oneLine(stderr: string): string {
  * @returns frames whose `data` is `widthPx * heightPx * 3` bytes of RGB24
  * @throws CancelledError when `opts.signal` aborts
  * @throws InputError `VIDEO_UNREADABLE` when ffmpeg exits with an error (message ends with its stderr tail), or
- *   the decoded frame count is off by more than 5 % from `expectedFrameCount` (truncated or corrupted video)
+ *   the decoded frame count is off by more than 5 % from `expectedFrameCount` (with `referenceOnly`: the last
+ *   frame is more than 5 % of the video before its end): a truncated or corrupted video
  * @throws AppError `INTERNAL` when ffmpeg cannot be started or is killed from outside
  */
 export async function* readFrames(
@@ -57,6 +61,7 @@ export async function* readFrames(
 ): AsyncGenerator<Frame, void, undefined> {
   const { signal, probe, stride } = opts;
   const startFrameIdx = opts.startFrameIdx ?? 0;
+  const referenceOnly = opts.referenceOnly === true;
   const cancelled = () => new CancelledError(`Decoding of "${path}" was cancelled`);
   if (signal?.aborted) {
     throw cancelled();
@@ -88,9 +93,24 @@ export async function* readFrames(
     }
     notify();
   });
+  // With referenceOnly, showinfo reports each kept frame's source frame index (its pts) on stderr, in order.
+  const reportedIdx: number[] = [];
+  let partialLine = '';
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (text: string) => {
-    stderr = (stderr + text).slice(-STDERR_TAIL_CHARS);
+    const lines = (partialLine + text).split('\n');
+    partialLine = lines.pop() ?? '';
+    const other = lines.filter((line) => {
+      const shown = SHOWINFO_FRAME.exec(line);
+      if (shown) {
+        reportedIdx.push(Number(shown[1]));
+      }
+      return !line.includes('Parsed_showinfo');
+    });
+    if (other.length > 0) {
+      stderr = (stderr + other.join('\n') + '\n').slice(-STDERR_TAIL_CHARS);
+    }
+    notify();
   });
   const onAbort = () => {
     child.kill('SIGKILL');
@@ -100,6 +120,7 @@ export async function* readFrames(
 
   let handedOut: Uint8Array | undefined;
   let emitted = 0;
+  let lastIdx = startFrameIdx - 1;
   try {
     for (;;) {
       if (handedOut !== undefined && pool.release(handedOut)) {
@@ -127,18 +148,23 @@ export async function* readFrames(
         break;
       }
       handedOut = data;
-      const frameIdx = startFrameIdx + emitted * stride;
+      while (referenceOnly && reportedIdx.length <= emitted && exit === undefined) {
+        await new Promise<void>((resolve) => (wake = resolve));
+      }
+      const frameIdx = referenceOnly ? reportedIdx[emitted] : startFrameIdx + emitted * stride;
+      if (frameIdx === undefined) {
+        throw new AppError(
+          'INTERNAL',
+          500,
+          `ffmpeg did not report the timestamp of analysed frame ${emitted} of "${path}"`,
+        );
+      }
+      lastIdx = frameIdx;
       emitted += 1;
       yield { data, widthPx, heightPx, frameIdx, ts: frameIdx / probe.fps };
     }
-    checkEnd(
-      path,
-      exit,
-      stderr,
-      pool.partialBytes,
-      emitted,
-      expectedFrameCount(probe, stride, startFrameIdx),
-    );
+    checkEnd(path, exit, stderr + partialLine, pool.partialBytes);
+    checkCoverage(path, opts, emitted, lastIdx, stderr);
   } finally {
     signal?.removeEventListener('abort', onAbort);
     if (exit === undefined && spawnError === undefined) {
@@ -149,14 +175,12 @@ export async function* readFrames(
   }
 }
 
-/** Throws when ffmpeg failed or the output is cut short or off in count. */
+/** Throws when ffmpeg failed or its output ends in the middle of a frame. */
 function checkEnd(
   path: string,
   exit: FfmpegExit | undefined,
   stderr: string,
   partialBytes: number,
-  emitted: number,
-  expected: number,
 ): void {
   if (exit?.signal) {
     throw new AppError(
@@ -174,11 +198,51 @@ function checkEnd(
       },
     );
   }
-  if (partialBytes > 0 || Math.abs(emitted - expected) > Math.max(1, expected * COUNT_TOLERANCE)) {
-    throw new InputError(
-      `Video "${path}" decoded to ${emitted} analysed frames where ${expected} were expected: truncated or ` +
-        `corrupted; copy or download it again (${oneLine(stderr)})`,
-      { code: 'VIDEO_UNREADABLE', cause: stderr },
+  if (partialBytes > 0) {
+    throw truncated(path, `its last frame is cut short`, stderr);
+  }
+}
+
+/**
+ * Throws when the decode stopped short of the video's end: with stride sampling, more than 5 % off the expected
+ * count; with `referenceOnly` (where the count depends on the stream's reference frames), a last frame more than
+ * 5 % of the frames (at least 2 seconds) before the last source frame.
+ */
+function checkCoverage(
+  path: string,
+  opts: FrameReadOptions,
+  emitted: number,
+  lastIdx: number,
+  stderr: string,
+): void {
+  const { probe, stride } = opts;
+  const startFrameIdx = opts.startFrameIdx ?? 0;
+  if (opts.referenceOnly) {
+    const span = probe.frame_count - startFrameIdx;
+    const slack = Math.max(2 * probe.fps, span * COUNT_TOLERANCE, stride);
+    if (span > 0 && lastIdx < probe.frame_count - 1 - slack) {
+      throw truncated(
+        path,
+        `the last analysed frame is ${lastIdx} of ${probe.frame_count}`,
+        stderr,
+      );
+    }
+    return;
+  }
+  const expected = expectedFrameCount(probe, stride, startFrameIdx);
+  if (Math.abs(emitted - expected) > Math.max(1, expected * COUNT_TOLERANCE)) {
+    throw truncated(
+      path,
+      `it decoded to ${emitted} analysed frames where ${expected} were expected`,
+      stderr,
     );
   }
+}
+
+/** The error of a video that decodes to less than it should. */
+function truncated(path: string, what: string, stderr: string): InputError {
+  return new InputError(
+    `Video "${path}" is truncated or corrupted (${what}); copy or download it again (${oneLine(stderr)})`,
+    { code: 'VIDEO_UNREADABLE', cause: stderr },
+  );
 }

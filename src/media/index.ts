@@ -11,5 +11,5 @@ export {
   type FrameDecodeOptions,
 } from './frame-args.ts';
 export { readFrames, type FrameReadOptions } from './frames.ts';
-export { passthroughArgs } from './passthrough-flag.ts';
+export { ffmpegFeatures, type FfmpegFeatures } from './ffmpeg-features.ts';
 export { cropRgb, decodeImageFile, encodeJpeg, encodeWebp } from './images.ts';

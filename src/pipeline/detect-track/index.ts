@@ -93,6 +93,7 @@ export async function runDetectTrack(ctx: StageContext): Promise<StageOutcome> {
   const params = {
     detector: detector.name,
     stride: profile.stride,
+    reference_frames_only: profile.reference_frames_only,
     analysis_px: [size.widthPx, size.heightPx],
     tiles: profile.tiles,
     detect: { ...config.detect, checkpoint_interval_s: undefined, model_threads: undefined },
@@ -197,6 +198,7 @@ export async function runDetectTrack(ctx: StageContext): Promise<StageOutcome> {
   for await (const frame of readFrames(source.video_path, {
     probe,
     stride: profile.stride,
+    referenceOnly: profile.reference_frames_only,
     widthPx: profile.analysis_width_px,
     threads: profile.cpu_threads,
     signal: ctx.signal,
@@ -260,12 +262,14 @@ export async function runDetectTrack(ctx: StageContext): Promise<StageOutcome> {
         pending.set(firstIndex + k, { det, pixels: align(k)() });
       }
     });
-    dropStale(pending, frame.frameIdx - profile.stride * config.track.min_hits);
+    // Twice the stride: with reference_frames_only, analysed frames are up to 2 strides apart.
+    dropStale(pending, frame.frameIdx - 2 * profile.stride * config.track.min_hits);
     await finishTracks(tracker.drainEnded());
     framesDone++;
     ctx.onProgress({ framesDone, framesTotal });
     if (tracker.idle) {
-      await checkpoint(frame.frameIdx + profile.stride, false);
+      // The next bin: with reference_frames_only a frame may lie anywhere in its bin.
+      await checkpoint((Math.floor(frame.frameIdx / profile.stride) + 1) * profile.stride, false);
     }
   }
   tracker.endAll('end');
