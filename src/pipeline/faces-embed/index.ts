@@ -41,6 +41,9 @@ export interface EmbeddedTrackRow extends TrackRow {
   spread: number | null;
 }
 
+/** Thumbnails made at once (sharp runs each in its thread pool). */
+const THUMB_CONCURRENCY = 2;
+
 /**
  * Runs faces_embed over the run's tracks.
  * @param ctx - stage context; uses `config.faces`, the embedder of `config.models.embedder`
@@ -82,8 +85,16 @@ export async function runFacesEmbed(ctx: StageContext): Promise<StageOutcome> {
   const selected = faces.filter((f) => f.skip === null);
   selected.forEach((f, i) => (f.embedding_row = i));
 
-  const embeddings = await embedAll(ctx, embedder, selected);
-  await embedder.release();
+  // Thumbnails (JPEG decode + WebP encode in sharp's thread pool) are made while the embedder runs.
+  const thumbs = forEachLimit(tracks, THUMB_CONCURRENCY, (t) => writeThumb(ctx, t));
+  let embeddings: Float32Array;
+  try {
+    embeddings = await embedAll(ctx, embedder, selected);
+  } finally {
+    await embedder.release();
+    await thumbs.catch(() => undefined);
+  }
+  await thumbs;
 
   const facesWriter = JsonlWriter.open<FaceRow>(paths.faces);
   const embWriter = EmbeddingsWriter.open(paths.embeddings, embedder.dim);
@@ -114,7 +125,6 @@ export async function runFacesEmbed(ctx: StageContext): Promise<StageOutcome> {
       prototype: proto?.prototype ?? null,
       spread: proto?.spread ?? null,
     });
-    await writeThumb(ctx, t);
   }
   writeJsonl(paths.tracks, rows);
 
@@ -154,6 +164,30 @@ async function embedAll(
     ctx.onProgress({ framesDone: start + crops.length, framesTotal: selected.length });
   }
   return out;
+}
+
+/**
+ * Runs `fn` on every item, at most `limit` at a time.
+ * @throws the first error of `fn`, once every started call has settled
+ */
+async function forEachLimit<T>(
+  items: T[],
+  limit: number,
+  fn: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < items.length) {
+      await fn(items[next++]!);
+    }
+  };
+  const lanes = await Promise.allSettled(
+    Array.from({ length: Math.min(limit, items.length) }, lane),
+  );
+  const failed = lanes.find((l): l is PromiseRejectedResult => l.status === 'rejected');
+  if (failed) {
+    throw failed.reason;
+  }
 }
 
 async function writeThumb(ctx: StageContext, track: TrackRow): Promise<void> {
