@@ -135,6 +135,10 @@ export class TensorResampler {
     const grey = this.channels === 1;
     const nhwc = this.format.layout === 'NHWC';
     const rowStart = ty * this.format.widthPx + tx;
+    if (!grey && !nhwc) {
+      this.drawPlanarRow(px, row0, row1, fy, rowStart, n);
+      return;
+    }
     for (let dx = 0; dx < n; dx++) {
       const f = fx[dx]!;
       const w00 = (1 - f) * (1 - fy);
@@ -160,6 +164,41 @@ export class TensorResampler {
         data[at + plane] = g * s1 + b1;
         data[at + 2 * plane] = b * s2 + b2;
       }
+    }
+  }
+
+  /**
+   * {@link TensorResampler.drawRow} for RGB NCHW, the layout of the whole-frame detector input (the hot path):
+   * two horizontal lerps and one vertical lerp per channel, no branch in the loop.
+   */
+  private drawPlanarRow(
+    px: Uint8Array,
+    row0: number,
+    row1: number,
+    fy: number,
+    rowStart: number,
+    n: number,
+  ): void {
+    const { data, x0, x1, fx } = this;
+    const [s0, s1, s2] = this.scale;
+    const [b0, b1, b2] = this.bias;
+    const plane = this.format.widthPx * this.format.heightPx;
+    for (let dx = 0; dx < n; dx++) {
+      const f = fx[dx]!;
+      const a = row0 + x0[dx]!;
+      const b = row0 + x1[dx]!;
+      const c = row1 + x0[dx]!;
+      const d = row1 + x1[dx]!;
+      const at = rowStart + dx;
+      let top = px[a]! + (px[b]! - px[a]!) * f;
+      let bottom = px[c]! + (px[d]! - px[c]!) * f;
+      data[at] = (top + (bottom - top) * fy) * s0 + b0;
+      top = px[a + 1]! + (px[b + 1]! - px[a + 1]!) * f;
+      bottom = px[c + 1]! + (px[d + 1]! - px[c + 1]!) * f;
+      data[at + plane] = (top + (bottom - top) * fy) * s1 + b1;
+      top = px[a + 2]! + (px[b + 2]! - px[a + 2]!) * f;
+      bottom = px[c + 2]! + (px[d + 2]! - px[c + 2]!) * f;
+      data[at + 2 * plane] = (top + (bottom - top) * fy) * s2 + b2;
     }
   }
 
