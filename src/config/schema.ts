@@ -54,7 +54,7 @@ const profilesSchema = z.object({
     cpu_threads: 1,
   }),
   balanced: profileSchema({
-    stride: 4,
+    stride: 6,
     reference_frames_only: true,
     analysis_width_px: 640,
     tiles: null,
