@@ -102,6 +102,12 @@ export const configSchema = z.object({
       /** Overlap of neighbouring tiles in the tiled pass, as a fraction of a tile's size. */
       tile_overlap: z.number().min(0).max(0.5).default(0.2),
       /**
+       * Tallest face the tiled pass may add, as a fraction of a tile's height: larger faces are the whole-frame
+       * pass's, and a large box found in a tile is most often part of a bigger face (a mouth, an eye) or a false
+       * positive at tile scale.
+       */
+      tile_max_face_frac: z.number().min(0).max(1).default(0.25),
+      /**
        * ONNX Runtime intra-op threads of the detector and landmark models (capped by the profile's `cpu_threads`):
        * these small models lose more to thread hand-offs than they gain, and ffmpeg needs the other core.
        */

@@ -22,7 +22,7 @@ import {
   type SampleCandidate,
 } from './sample-candidates.ts';
 import { ShotCutDetector } from './shot-cuts.ts';
-import { copyTile, offsetFaces, tileRects, type TileRect } from './tiles.ts';
+import { copyTile, keepTileFaces, offsetFaces, tileRects, type TileRect } from './tiles.ts';
 import { ByteTracker, type FinishedTrack } from './tracker.ts';
 import { computeTrackMetrics } from './track-metrics.ts';
 import { roundTo } from '../round.ts';
@@ -319,9 +319,11 @@ async function detectFaces(
   if (tiles.length > 0) {
     const all = [...faces];
     for (const rect of tiles) {
-      all.push(
-        ...offsetFaces(await detector.detect(copyTile(frame, rect, tileImage), detectOpts), rect),
+      const found = offsetFaces(
+        await detector.detect(copyTile(frame, rect, tileImage), detectOpts),
+        rect,
       );
+      all.push(...keepTileFaces(found, rect, frame, faces, opts.tile_max_face_frac));
     }
     faces = suppressOverlaps(all, opts.nms_iou);
   }

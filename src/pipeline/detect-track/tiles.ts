@@ -76,3 +76,46 @@ export function offsetFaces(faces: FaceBox[], rect: TileRect): FaceBox[] {
     landmarks: f.landmarks?.map(([x, y]) => [x + rect.x, y + rect.y]),
   }));
 }
+
+/**
+ * Keeps the boxes of the tiled pass that can be faces the whole-frame pass missed. Dropped: boxes taller than
+ * `maxFaceFrac` of the tile; boxes that touch an edge of their tile inside the frame (a face cut by the tile,
+ * seen whole in the overlapping neighbour); boxes lying mostly (over half their area) inside a whole-frame
+ * detection (part of a larger face). The edge rule follows SAHI's treatment of slice borders (Akyon et al.,
+ * "Slicing Aided Hyper Inference", ICIP 2022).
+ * @param faces - boxes of one tile, in frame pixels
+ * @param rect - the tile
+ * @param frame - frame size in pixels
+ * @param whole - detections of the whole-frame pass, in frame pixels
+ * @param maxFaceFrac - tallest box kept, as a fraction of the tile height (`config.detect.tile_max_face_frac`)
+ * @returns the boxes kept
+ */
+export function keepTileFaces(
+  faces: FaceBox[],
+  rect: TileRect,
+  frame: { widthPx: number; heightPx: number },
+  whole: FaceBox[],
+  maxFaceFrac: number,
+): FaceBox[] {
+  const margin = 1;
+  const innerLeft = rect.x > 0 ? rect.x + margin : -Infinity;
+  const innerTop = rect.y > 0 ? rect.y + margin : -Infinity;
+  const innerRight =
+    rect.x + rect.widthPx < frame.widthPx ? rect.x + rect.widthPx - margin : Infinity;
+  const innerBottom =
+    rect.y + rect.heightPx < frame.heightPx ? rect.y + rect.heightPx - margin : Infinity;
+  return faces.filter(({ bbox: [x1, y1, x2, y2] }) => {
+    if (y2 - y1 > maxFaceFrac * rect.heightPx) {
+      return false;
+    }
+    if (x1 <= innerLeft || y1 <= innerTop || x2 >= innerRight || y2 >= innerBottom) {
+      return false;
+    }
+    const area = (x2 - x1) * (y2 - y1);
+    return !whole.some(({ bbox: [a1, b1, a2, b2] }) => {
+      const iw = Math.min(x2, a2) - Math.max(x1, a1);
+      const ih = Math.min(y2, b2) - Math.max(y1, b1);
+      return iw > 0 && ih > 0 && iw * ih > 0.5 * area;
+    });
+  });
+}
