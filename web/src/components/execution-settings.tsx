@@ -84,7 +84,8 @@ export function ExecutionSettingsPanel({ epId }: ExecutionSettingsPanelProps) {
             />
           </Group>
           <Text size="xs" c="dimmed">
-            Profile {settings.profile}: stride {profile.stride}, analysis width{' '}
+            Profile {settings.profile}: stride {profile.stride}
+            {profile.reference_frames_only ? ' (reference frames only)' : ''}, analysis width{' '}
             {profile.analysis_width_px || 'source'}
             {profile.analysis_width_px ? ' px' : ''}, tiles{' '}
             {profile.tiles ? `${profile.tiles.cols} x ${profile.tiles.rows}` : 'none'}, cpu threads{' '}
