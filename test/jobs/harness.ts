@@ -29,6 +29,11 @@ export const TEST_HEARTBEAT_S = 0.5;
 export const TEST_STALL_S = 3;
 /** Seconds between detect_track checkpoints in tests, so that a resumed run has one to continue from. */
 export const TEST_CHECKPOINT_S = 0.5;
+/**
+ * Sampling stride of the balanced profile in tests. At the default (6) detect_track on cap12 takes about 2 s: the
+ * stage could end before a SIGKILLed supervisor's orphan noticed, and then never show as stalled.
+ */
+export const TEST_STRIDE = 2;
 
 /** A spawned screenalytics process. */
 export interface Proc {
@@ -53,12 +58,19 @@ export class JobsWorld {
 
   private constructor(readonly dataDir: string) {}
 
-  /** Creates a temp data directory, with a config file that makes detect_track checkpoint often. */
+  /**
+   * Creates a temp data directory, with a config file that makes detect_track checkpoint often and analyse every
+   * second frame, so that a stage on a fixture clip runs long enough (several seconds) for the tests to kill,
+   * cancel or stall it mid-run.
+   */
   static async create(): Promise<JobsWorld> {
     const world = new JobsWorld(await makeTempDir('sa-jobs-'));
     await writeFile(
       world.configFile,
-      JSON.stringify({ detect: { checkpoint_interval_s: TEST_CHECKPOINT_S } }),
+      JSON.stringify({
+        detect: { checkpoint_interval_s: TEST_CHECKPOINT_S },
+        profiles: { balanced: { stride: TEST_STRIDE } },
+      }),
     );
     return world;
   }
