@@ -21,8 +21,8 @@ export function encodeJpeg(img: RgbImage, quality: number): Promise<Buffer> {
 }
 
 /**
- * Encodes an RGB image as lossy WebP, optionally resized to fit in a `sizePx` square (aspect kept, small images
- * enlarged so thumbnails come out the same size).
+ * Encodes an RGB image as lossy WebP at the encoder's fastest effort, optionally resized to fit in a `sizePx`
+ * square (aspect kept, small images enlarged so thumbnails come out the same size).
  * @param img - RGB24 image
  * @param quality - WebP quality 1-100; default: `config.faces.thumb_webp_quality`
  * @param sizePx - longest side of the output in pixels; omitted: the image's own size
@@ -31,7 +31,9 @@ export function encodeJpeg(img: RgbImage, quality: number): Promise<Buffer> {
 export function encodeWebp(img: RgbImage, quality: number, sizePx?: number): Promise<Buffer> {
   const input = rawInput(img);
   const sized = sizePx === undefined ? input : input.resize(sizePx, sizePx, { fit: 'inside' });
-  return sized.webp({ quality }).toBuffer();
+  // Fastest encoder effort: on 112 px face thumbnails half the CPU of the default (1.7 vs 3.3 ms) for files of
+  // 1.1 KB instead of 0.8 KB; faces_embed on a 41-minute episode 1.4 s faster.
+  return sized.webp({ quality, effort: 0 }).toBuffer();
 }
 
 /**
