@@ -183,6 +183,11 @@ export const configSchema = z.object({
           medium: z.number().min(-1).max(1).default(0.4),
         })
         .prefault({}),
+      /**
+       * Auto-assignment after `cluster` and on facebank changes: suggestions of this tier or better name their
+       * identity as one undoable edit by `system` (`auto` only, `auto` and `high`, or `off`).
+       */
+      auto_assign_tier: z.enum(['auto', 'high', 'off']).default('auto'),
       /** An `auto` suggestion must also lead the next cast member's similarity by this much. */
       auto_margin: z.number().min(0).max(2).default(0.1),
       /** Cast members listed per identity in suggestions. */

@@ -14,4 +14,10 @@ export {
 export { registerEpisode, resolveEpisodeId, type EpisodeNaming } from './episode.ts';
 export { runStage, type RunStageInput } from './run-stage.ts';
 export { STAGE_SPECS, type StageSpec } from './stages.ts';
-export type { ScreentimeFile, ScreentimeRow } from './screentime/index.ts';
+export {
+  screentimeCsvFiles,
+  type ScreentimeFile,
+  type ScreentimeRow,
+} from './screentime/index.ts';
+export type { CastBucket, CastRow } from './screentime/cast.ts';
+export { episodeCastScreentime } from './screentime/live.ts';

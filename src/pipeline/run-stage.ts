@@ -17,7 +17,7 @@ import {
 } from '../store/index.ts';
 import type { Stage } from '../types.ts';
 import type { StageContext, StageProgress } from './context.ts';
-import { STAGE_SPECS } from './stages.ts';
+import { STAGE_SPECS, type StageSpec } from './stages.ts';
 
 const PROGRESS_MIN_INTERVAL_MS = 1000;
 
@@ -38,7 +38,7 @@ export type RunStageInput = Omit<StageContext, 'log' | 'onProgress'> & {
  *   stage throws (its marker then says `error` or `cancelled`, and its outputs are removed)
  */
 export async function runStage(stage: Stage, input: RunStageInput): Promise<Marker> {
-  const spec = STAGE_SPECS[stage];
+  const spec: StageSpec = STAGE_SPECS[stage];
   const inputs: Marker['inputs'] = {};
   if (spec.upstream) {
     const up = readMarker(input.paths.marker(spec.upstream));
@@ -111,6 +111,13 @@ export async function runStage(stage: Stage, input: RunStageInput): Promise<Mark
       elapsed_s: marker.elapsed_s,
       counts: outcome.counts,
       zero_rows: outcome.zeroRows,
+    });
+    await spec.after?.({ ...input, log, onProgress }).catch((err: unknown) => {
+      // The stage's own result stands; what runs after it (naming identities) can be redone on its own.
+      log.warn('stage.after_failed', {
+        stage,
+        error: err instanceof Error ? err.message : String(err),
+      });
     });
     return marker;
   } catch (err) {

@@ -3,7 +3,7 @@
  */
 import type { RunPaths } from '../store/index.ts';
 import type { Stage } from '../types.ts';
-import { runCluster } from './cluster/index.ts';
+import { nameIdentities, runCluster } from './cluster/index.ts';
 import type { StageContext, StageOutcome } from './context.ts';
 import { runDetectTrack } from './detect-track/index.ts';
 import { runFacesEmbed } from './faces-embed/index.ts';
@@ -17,6 +17,11 @@ export interface StageSpec {
   upstream: Stage | null;
   /** Artifacts the stage writes (files and folders); removed when the stage fails. */
   outputs: (paths: RunPaths) => string[];
+  /**
+   * Runs once the stage's marker says `success` (work that reads the finished stage, e.g. naming identities after
+   * `cluster`); a failure is logged as a warning and does not fail the stage.
+   */
+  after?: (ctx: StageContext) => Promise<void>;
 }
 
 /** Every stage, in pipeline order; the compiler rejects a stage without a spec. */
@@ -38,7 +43,12 @@ export const STAGE_SPECS = {
     upstream: 'detect_track',
     outputs: (p) => [p.faces, p.embeddings, p.thumbsDir],
   },
-  cluster: { run: runCluster, upstream: 'faces_embed', outputs: (p) => [p.identities] },
+  cluster: {
+    run: runCluster,
+    upstream: 'faces_embed',
+    outputs: (p) => [p.identities],
+    after: nameIdentities,
+  },
   screentime: {
     run: runScreentime,
     upstream: 'cluster',

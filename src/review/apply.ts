@@ -179,7 +179,12 @@ export function applyEdit(state: ReviewState, edit: Edit, meta: EditMeta): Revie
     case 'carry_over': {
       for (const a of edit.assignments) {
         const idn = requireIdentity(next, a.identity_id);
-        Object.assign(idn, { cast_id: a.cast_id, assigned_by: meta.by, assigned_at: meta.at });
+        Object.assign(idn, {
+          cast_id: a.cast_id,
+          assigned_by: meta.by,
+          assigned_at: meta.at,
+          assigned_tier: ('tier' in a ? a.tier : undefined) ?? null,
+        });
       }
       if (edit.kind === 'assign') {
         dropConflicts(
@@ -201,6 +206,7 @@ export function applyEdit(state: ReviewState, edit: Edit, meta: EditMeta): Revie
           cast_id: null,
           assigned_by: null,
           assigned_at: null,
+          assigned_tier: null,
         });
       }
       dropConflicts(next, edit.identity_ids);

@@ -3,6 +3,13 @@
  * how tracks resolve to cast members, suggestions, auto-group, facebank, cast CSV import and the long operations.
  */
 export { applyEdit, formatIdentityId, initialState, type ReviewBase } from './apply.ts';
+export {
+  autoAssign,
+  autoAssignShow,
+  type AutoAssignment,
+  type AutoAssignResult,
+  type AutoAssignTier,
+} from './auto-assign.ts';
 export { cannotLinkIdentities, groupIdentities, type IdentityGroup } from './auto-group.ts';
 export { carryOver, type CarriedWork } from './carry-over.ts';
 export { importCastCsv, parseCsv } from './cast-import.ts';
@@ -24,7 +31,13 @@ export {
 export { pageOf, resolvePage, type Page, type PageRequest } from './paging.ts';
 export type { EditRequest } from './plan.ts';
 export { resolveTracks, type TrackResolution } from './resolve.ts';
-export { openReview, type OpenReview, type ReviewDeps, type ReviewTarget } from './session.ts';
+export {
+  openReview,
+  SYSTEM_REVIEWER,
+  type OpenReview,
+  type ReviewDeps,
+  type ReviewTarget,
+} from './session.ts';
 export {
   castIdSchema,
   castRefsOf,

@@ -8,7 +8,15 @@ import type { Edit, ReviewState } from './state.ts';
 
 /** An edit as a reviewer asks for it (see src/review/README.md for the routes). */
 export type EditRequest =
-  | { kind: 'assign'; assignments: { identity_id: string; cast_id: string }[] }
+  | {
+      kind: 'assign';
+      assignments: {
+        identity_id: string;
+        cast_id: string;
+        tier?: 'auto' | 'high' | 'medium' | 'low';
+        similarity?: number;
+      }[];
+    }
   | { kind: 'unassign'; identity_ids: string[] }
   | { kind: 'override'; track_ids: number[]; cast_id?: string | null; ignore?: boolean }
   | { kind: 'clear_override'; track_ids: number[] }

@@ -58,7 +58,8 @@ export interface OpenReview {
   state: ReviewState;
 }
 
-const SYSTEM_REVIEWER = 'system';
+/** Reviewer recorded for edits the pipeline makes (carry-over, auto-assignment). */
+export const SYSTEM_REVIEWER = 'system';
 
 function clusterMarkerId(paths: RunPaths): string | null {
   const marker = readMarker(paths.marker('cluster'));

@@ -43,6 +43,8 @@ export interface ReviewIdentity {
   assigned_by: string | null;
   /** When it was assigned (ISO 8601 UTC), or null. */
   assigned_at: string | null;
+  /** Tier of the suggestion when auto-assigned by `system`; null (or absent in older states) otherwise. */
+  assigned_tier?: 'auto' | 'high' | 'medium' | 'low' | null;
 }
 
 /** A track override: this track belongs to another cast member, or is not a face (ignored). */
@@ -109,7 +111,17 @@ export interface ReviewState {
   next_identity: number;
 }
 
-const assignmentSchema = z.object({ identity_id: identityIdSchema, cast_id: castIdSchema });
+/** Suggestion tiers, most confident first (see suggestions.ts). */
+export const tierSchema = z.enum(['auto', 'high', 'medium', 'low']);
+
+const assignmentSchema = z.object({
+  identity_id: identityIdSchema,
+  cast_id: castIdSchema,
+  /** Tier of the suggestion an auto-assignment applied (absent for a person's assignment). */
+  tier: tierSchema.optional(),
+  /** Cosine similarity of that suggestion, in [-1, 1]. */
+  similarity: z.number().optional(),
+});
 
 /** Every stored edit, by kind (payload fields beside `kind`). */
 export const editSchema = z.discriminatedUnion('kind', [

@@ -152,7 +152,7 @@ describe('review of franck + cap12', () => {
       Math.abs(seconds.cap! - (durationS - junctionS)) / (durationS - junctionS),
     ).toBeLessThanOrEqual(TOLERANCE);
     expect(st.unassigned.seconds).toBe(0);
-    expect(st.review).toMatchObject({ version: 1 });
+    expect(st.review).toMatchObject({ version: assign.body.version });
     expect(
       st.identities.map((i: { cast_id: string; name: string }) => [i.cast_id, i.name]).sort(),
     ).toEqual([

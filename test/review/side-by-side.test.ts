@@ -43,7 +43,11 @@ beforeAll(async () => {
   root = await makeTempDir('sa-review-pair-');
   dataDir = join(root, 'data');
   await runPipeline(dataDir, await makeSideBySide(root, DURATION_S), EP);
-  app = await apiOf(dataDir, { jobs: { queue_prefix: prefix } });
+  // Auto-assignment off: a facebank upload names nothing by itself, so batch_assign's own naming is what is seen.
+  app = await apiOf(dataDir, {
+    jobs: { queue_prefix: prefix },
+    review: { auto_assign_tier: 'off' },
+  });
   redisUp = await probeRedis(loadConfig({}, {}));
   await call(app, 'POST', '/shows/pair/cast/import', {
     csv: 'cast_id,name\nfranck,Franck\ncap,Cap\nboth,Both\n',
@@ -119,6 +123,7 @@ describe('side by side', () => {
       headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
     });
     expect(up.statusCode).toBe(201);
+    expect(JSON.parse(up.body)).toMatchObject({ auto_assigned: 0 });
     const res = await call(app, 'POST', `/episodes/${EP}/clusters/batch_assign_async`, {
       execution_mode: 'local',
       accept_tier: 'high',

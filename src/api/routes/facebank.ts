@@ -11,7 +11,12 @@ import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
 import { InputError } from '../../errors.ts';
 import { FaceImageEmbedder } from '../../pipeline/index.ts';
-import { addFacebankUpload, castIdSchema, exportIdentityToFacebank } from '../../review/index.ts';
+import {
+  addFacebankUpload,
+  autoAssignShow,
+  castIdSchema,
+  exportIdentityToFacebank,
+} from '../../review/index.ts';
 import {
   deleteFacebankImage,
   getFacebankThumb,
@@ -48,6 +53,9 @@ export function facebankRoutes(app: ZodApp, { ctx }: RouteDeps): void {
     });
     return embedder;
   };
+  /** Auto-assignment again over the show's episodes after its facebank changed; returns the identities named. */
+  const renameShow = (show: string): number =>
+    autoAssignShow(ctx, show).reduce((n, r) => n + r.assigned.length, 0);
   app.addHook('onClose', async () => {
     await (await embedder)?.release();
   });
@@ -105,7 +113,7 @@ export function facebankRoutes(app: ZodApp, { ctx }: RouteDeps): void {
           { path, fileName: basename(file.filename || 'upload') },
           reviewerOf(request, config, typeof bodyReviewer === 'string' ? bodyReviewer : undefined),
         );
-        return reply.code(201).send(view(stored));
+        return reply.code(201).send({ ...view(stored), auto_assigned: renameShow(show) });
       } finally {
         await rm(dir, { recursive: true, force: true });
       }
@@ -125,6 +133,7 @@ export function facebankRoutes(app: ZodApp, { ctx }: RouteDeps): void {
     (request, reply) => {
       const { show, cast_id: castId, image_id: imageId } = request.params;
       deleteFacebankImage(db, show, castId, imageId);
+      renameShow(show);
       return reply.code(204).send();
     },
   );
@@ -179,7 +188,10 @@ export function facebankRoutes(app: ZodApp, { ctx }: RouteDeps): void {
         { castId: body.cast_id, maxSamples: body.max_samples },
         reviewerOf(request, config, body.reviewer),
       );
-      return reply.code(201).send({ items: items.map(view) });
+      return reply.code(201).send({
+        items: items.map(view),
+        auto_assigned: items[0] ? renameShow(items[0].show_id) : 0,
+      });
     },
   );
 }

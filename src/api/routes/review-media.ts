@@ -1,13 +1,17 @@
 /**
  * @module Run images and screen-time exports: track thumbnails and aligned face crops (run artifacts never change,
  * so they are served with an ETag and `Cache-Control: immutable`, and `If-None-Match` gets a 304), and a run's
- * `screentime.json`, `cast_screentime.csv` and `cast_timeline.csv`.
+ * screen time (`screentime.json` shape, cast CSV and per-second cast timeline) computed live from the review.
  */
 import { createReadStream, statSync } from 'node:fs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { NotFoundError } from '../../errors.ts';
-import { openReview } from '../../review/index.ts';
+import {
+  episodeCastScreentime,
+  screentimeCsvFiles,
+  type ScreentimeFile,
+} from '../../pipeline/index.ts';
 import { runPaths } from '../../store/index.ts';
 import type { RouteDeps, ZodApp } from '../deps.ts';
 import { epIdSchema, runIdSchema } from '../schemas.ts';
@@ -100,49 +104,42 @@ export function reviewMediaRoutes(app: ZodApp, { ctx }: RouteDeps): void {
   );
 
   const exports = [
-    {
-      suffix: '',
-      pick: (p: ReturnType<typeof runPaths>) => p.screentime,
-      type: 'application/json',
-    },
+    { suffix: '', type: 'application/json', body: (f: ScreentimeFile) => f },
     {
       suffix: '/cast.csv',
-      pick: (p: ReturnType<typeof runPaths>) => p.castScreentimeCsv,
       type: 'text/csv',
+      body: (f: ScreentimeFile) => screentimeCsvFiles(f).castScreentime,
     },
     {
       suffix: '/cast_timeline.csv',
-      pick: (p: ReturnType<typeof runPaths>) => p.castTimelineCsv,
       type: 'text/csv',
+      body: (f: ScreentimeFile) => screentimeCsvFiles(f).castTimeline,
     },
   ];
-  for (const { suffix, pick, type } of exports) {
+  for (const { suffix, type, body } of exports) {
     app.get(
       `/episodes/:ep_id/screentime${suffix}`,
       {
         schema: {
           tags: ['screentime'],
-          summary: `Screen time of a run${suffix ? ` (${suffix.slice(1)})` : ''}, as the screentime stage wrote it`,
+          summary: `Screen time of a run under its current review${suffix ? ` (${suffix.slice(1)})` : ''}`,
+          description:
+            'Computed from the review as it is now (a review edit changes it at once, no stage re-run); the JSON carries `review.version`, the CSVs the header `x-review-version`.',
           params: epPath,
           querystring: runQuery,
         },
         config: { action: 'send the screen time' },
       },
       (request, reply) => {
-        const { runId, paths } = openReview(
+        const file = episodeCastScreentime(
           ctx,
           targetOf(request.params.ep_id, request.query.run_id),
         );
-        const st = statSync(pick(paths), { throwIfNoEntry: false });
-        if (!st) {
-          throw new NotFoundError(
-            `Run ${runId} has no screen time yet: run screentime (POST /jobs/screentime) after reviewing`,
-          );
-        }
         return reply
           .type(type)
           .header('cache-control', 'no-cache')
-          .send(createReadStream(pick(paths)));
+          .header('x-review-version', String(file.review?.version ?? 0))
+          .send(body(file));
       },
     );
   }

@@ -3,7 +3,14 @@
  * cannot-link rule (tracks sharing an analysed frame are never one identity); writes `identities.json`.
  */
 import { relative } from 'node:path';
-import { readJsonl, writeIdentities, type IdentitiesFile } from '../../store/index.ts';
+import { autoAssign } from '../../review/index.ts';
+import {
+  getEpisode,
+  openDatabase,
+  readJsonl,
+  writeIdentities,
+  type IdentitiesFile,
+} from '../../store/index.ts';
 import type { Detection } from '../../types.ts';
 import type { StageContext, StageOutcome } from '../context.ts';
 import type { EmbeddedTrackRow } from '../faces-embed/index.ts';
@@ -68,6 +75,33 @@ export function runCluster(ctx: StageContext): Promise<StageOutcome> {
     zeroRows: identities.length === 0,
     params: { distance_threshold: threshold, linkage: 'average' },
   });
+}
+
+/**
+ * After a successful `cluster`: names the new identities from the show's facebank and earlier episodes
+ * (`config.review.auto_assign_tier`), one undoable edit by `system`; logs what was named. An episode the database
+ * does not know (a bare `stage` run on files) is passed over with a warning.
+ * @param ctx - stage context of the finished cluster stage
+ * @throws whatever the review layer throws (the caller logs it as a warning)
+ */
+export function nameIdentities(ctx: StageContext): Promise<void> {
+  const db = openDatabase(ctx.config.data_dir);
+  try {
+    if (!getEpisode(db, ctx.epId)) {
+      ctx.log.warn('cluster.auto_assign_skipped', { reason: 'episode not in the database' });
+      return Promise.resolve();
+    }
+    const r = autoAssign({ config: ctx.config, db }, { epId: ctx.epId, runId: ctx.runId });
+    ctx.log.info('cluster.auto_assigned', {
+      tier: ctx.config.review.auto_assign_tier,
+      assigned: r.assigned.map((a) => `${a.identity_id}=${a.cast_id} (${a.tier} ${a.similarity})`),
+      kept_as_suggestion: r.kept_as_suggestion.length,
+      version: r.version,
+    });
+  } finally {
+    db.close();
+  }
+  return Promise.resolve();
 }
 
 /**

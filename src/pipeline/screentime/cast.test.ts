@@ -50,6 +50,8 @@ describe('castScreentime', () => {
       {
         cast_id: 'jessica',
         name: 'Jessica',
+        assigned_by: 'person',
+        tier: null,
         seconds: 15,
         share: 0.25,
         intervals: [[0, 15]],
@@ -81,5 +83,23 @@ describe('castScreentime', () => {
       ['louis', 'louis', 5, ['id_0003']],
     ]);
     expect(unassigned).toMatchObject({ seconds: 10, track_ids: [3] });
+  });
+
+  it('says who named a cast member and the weakest auto-assigned tier when system and person both did', () => {
+    let s = state();
+    s = applyEdit(
+      s,
+      {
+        kind: 'assign',
+        assignments: [
+          { identity_id: 'id_0003', cast_id: 'jessica', tier: 'high', similarity: 0.6 },
+        ],
+      },
+      { by: 'system', at: meta.at },
+    );
+    const { cast } = castScreentime(s, spanOf, new Map(), rules);
+    expect(cast.map((c) => [c.cast_id, c.assigned_by, c.tier])).toEqual([
+      ['jessica', 'mixed', 'high'],
+    ]);
   });
 });

@@ -3,7 +3,13 @@
  * src/review), the intervals of a cast member's tracks unioned (a person visible in two tracks at once counts
  * once), plus an `unassigned` bucket for tracks that resolve to nobody (ignored tracks count nowhere).
  */
-import { resolveTracks, type ReviewState } from '../../review/index.ts';
+import {
+  resolveTracks,
+  SYSTEM_REVIEWER,
+  TIERS,
+  type ReviewState,
+  type Tier,
+} from '../../review/index.ts';
 import type { Interval } from '../../types.ts';
 import { clampIntervals, mergeIntervals, totalSeconds } from './intervals.ts';
 
@@ -27,6 +33,10 @@ export interface CastRow extends CastBucket {
   cast_id: string;
   /** Its name (the cast id when the cast member is gone). */
   name: string;
+  /** Who named its identities: all by auto-assignment (`system`), all by a person, or both (`mixed`). */
+  assigned_by: 'system' | 'person' | 'mixed';
+  /** Weakest tier among its auto-assigned identities, or null when a person named them all. */
+  tier: Tier | null;
 }
 
 /** How track spans become intervals. */
@@ -65,6 +75,35 @@ function bucket(
 }
 
 /**
+ * Who named a cast member's identities: `system` when every one was auto-assigned (tracks overridden by a person
+ * count as a person's naming), with the weakest tier among them.
+ */
+function whoNamed(
+  state: ReviewState,
+  castId: string,
+  identityIds: ReadonlySet<string>,
+): Pick<CastRow, 'assigned_by' | 'tier'> {
+  let system = 0;
+  let person = 0;
+  let weakest = -1;
+  for (const idn of state.identities) {
+    if (!identityIds.has(idn.identity_id)) {
+      continue;
+    }
+    if (idn.cast_id === castId && idn.assigned_by === SYSTEM_REVIEWER) {
+      system++;
+      weakest = Math.max(weakest, idn.assigned_tier ? TIERS.indexOf(idn.assigned_tier) : -1);
+    } else {
+      person++;
+    }
+  }
+  return {
+    assigned_by: system > 0 && person > 0 ? 'mixed' : system > 0 ? 'system' : 'person',
+    tier: system > 0 && weakest >= 0 ? TIERS[weakest]! : null,
+  };
+}
+
+/**
  * Screen time per cast member and of the unassigned tracks.
  * @param state - review state of the run's clustering
  * @param spanOf - a track's `[first_ts, last_ts]` in seconds, or null when unknown
@@ -99,6 +138,7 @@ export function castScreentime(
     .map(([castId, g]) => ({
       cast_id: castId,
       name: names.get(castId) ?? castId,
+      ...whoNamed(state, castId, g.identities),
       ...bucket(g.tracks, g.identities, padded, rules),
     }))
     .sort((a, b) => b.seconds - a.seconds || a.cast_id.localeCompare(b.cast_id));

@@ -15,6 +15,7 @@ import {
   readMarker,
   writeFileAtomic,
   writeJsonAtomic,
+  type RunPaths,
 } from '../../store/index.ts';
 import type { Interval } from '../../types.ts';
 import type { StageContext, StageOutcome } from '../context.ts';
@@ -75,9 +76,12 @@ export interface ScreentimeFile {
 }
 
 /** The review state of the run, the cast names, and which review it is. */
-interface ReviewedRun {
+export interface ReviewedRun {
+  /** Folded review state (identities after edits, overrides). */
   state: ReviewState;
+  /** Cast id to name. */
   names: Map<string, string>;
+  /** Review id and version, or null when the episode is not in the database. */
   review: ScreentimeFile['review'];
 }
 
@@ -107,22 +111,34 @@ function readReviewedRun(ctx: StageContext): ReviewedRun {
   }
 }
 
+/** What screen time is computed from, besides the reviewed run. */
+export interface ScreentimeInputs {
+  /** Episode id. */
+  epId: string;
+  /** Run id. */
+  runId: string;
+  /** The run's artifact paths (`tracks.jsonl` and the detect_track marker are read). */
+  paths: RunPaths;
+  /** Video duration, seconds. */
+  durationS: number;
+  /** Video frame rate, frames per second (with detect_track's stride: the sampling step). */
+  fps: number;
+  /** Gaps up to this many seconds are closed. */
+  gapS: number;
+}
+
 /**
- * Runs screentime over the run's identities.
- * @param ctx - stage context; uses `config.screentime.gap_tolerance_s`
- * @returns counts (identities), zero_rows when there is no identity
- * @throws ConflictError when `identities.json` is missing, NotFoundError when `tracks.jsonl` is (run cluster first)
+ * Screen time of a reviewed run: per identity and per cast member, from the tracks' spans.
+ * @param reviewed - review state, cast names and which review it is
+ * @param inputs - ids, paths, duration (s), frame rate, gap tolerance (s)
+ * @returns the content of `screentime.json`
+ * @throws NotFoundError when `tracks.jsonl` is missing
  */
-export function runScreentime(ctx: StageContext): Promise<StageOutcome> {
-  const { config, paths, log } = ctx;
-  const durationS = ctx.source.probe.duration_s;
-  const gapS = config.screentime.gap_tolerance_s;
-  if (!readIdentities(paths.identities)) {
-    throw new ConflictError(`identities.json is missing in run ${ctx.runId}: run cluster first`);
-  }
-  const { state, names, review } = readReviewedRun(ctx);
-  const tracks = new Map(readJsonl<TrackRow>(paths.tracks).map((t) => [t.track_id, t]));
-  const halfStepS = sampleStepS(ctx) / 2;
+export function computeScreentime(reviewed: ReviewedRun, inputs: ScreentimeInputs): ScreentimeFile {
+  const { state, names, review } = reviewed;
+  const { durationS, gapS } = inputs;
+  const tracks = new Map(readJsonl<TrackRow>(inputs.paths.tracks).map((t) => [t.track_id, t]));
+  const halfStepS = sampleStepS(inputs.paths, inputs.fps) / 2;
   const spanOf = (id: number): Interval | null => {
     const t = tracks.get(id);
     return t ? [t.first_ts, t.last_ts] : null;
@@ -150,11 +166,10 @@ export function runScreentime(ctx: StageContext): Promise<StageOutcome> {
     })
     .sort((a, b) => b.seconds - a.seconds || a.identity_id.localeCompare(b.identity_id));
   const { cast, unassigned } = castScreentime(state, spanOf, names, { durationS, halfStepS, gapS });
-
-  const file: ScreentimeFile = {
+  return {
     schema_version: 1,
-    ep_id: ctx.epId,
-    run_id: ctx.runId,
+    ep_id: inputs.epId,
+    run_id: inputs.runId,
     duration_s: durationS,
     gap_tolerance_s: gapS,
     sample_step_s: roundTo(2 * halfStepS, 4),
@@ -163,27 +178,36 @@ export function runScreentime(ctx: StageContext): Promise<StageOutcome> {
     unassigned,
     review,
   };
+}
+
+/**
+ * Runs screentime over the run's identities.
+ * @param ctx - stage context; uses `config.screentime.gap_tolerance_s`
+ * @returns counts (identities), zero_rows when there is no identity
+ * @throws ConflictError when `identities.json` is missing, NotFoundError when `tracks.jsonl` is (run cluster first)
+ */
+export function runScreentime(ctx: StageContext): Promise<StageOutcome> {
+  const { config, paths, log } = ctx;
+  const durationS = ctx.source.probe.duration_s;
+  const gapS = config.screentime.gap_tolerance_s;
+  if (!readIdentities(paths.identities)) {
+    throw new ConflictError(`identities.json is missing in run ${ctx.runId}: run cluster first`);
+  }
+  const file = computeScreentime(readReviewedRun(ctx), {
+    epId: ctx.epId,
+    runId: ctx.runId,
+    paths,
+    durationS,
+    fps: ctx.source.probe.fps,
+    gapS,
+  });
+  const { cast, identities: rows } = file;
+  const csv = screentimeCsvFiles(file);
   writeJsonAtomic(paths.screentime, file);
-  writeFileAtomic(paths.castScreentimeCsv, toCastCsv(cast, unassigned));
-  writeFileAtomic(
-    paths.castTimelineCsv,
-    formatTimelineCsv(
-      perSecondTimeline(
-        new Map([
-          ...cast.map((c): [string, Interval[]] => [c.cast_id, c.intervals]),
-          ['unassigned', unassigned.intervals],
-        ]),
-        durationS,
-      ),
-    ),
-  );
-  writeFileAtomic(paths.screentimeCsv, toCsv(rows));
-  writeFileAtomic(
-    paths.timelineCsv,
-    formatTimelineCsv(
-      perSecondTimeline(new Map(rows.map((r) => [r.identity_id, r.intervals])), durationS),
-    ),
-  );
+  writeFileAtomic(paths.castScreentimeCsv, csv.castScreentime);
+  writeFileAtomic(paths.castTimelineCsv, csv.castTimeline);
+  writeFileAtomic(paths.screentimeCsv, csv.screentime);
+  writeFileAtomic(paths.timelineCsv, csv.timeline);
   const counts = {
     identities: rows.length,
     cast: cast.length,
@@ -197,10 +221,42 @@ export function runScreentime(ctx: StageContext): Promise<StageOutcome> {
   });
 }
 
+/**
+ * The CSV files of a screen-time result.
+ * @param file - the `screentime.json` content
+ * @returns `castScreentime` (cast_id,name,seconds,share,identities,tracks plus an `(unassigned)` row),
+ *   `castTimeline` (per second, one column per cast member and `unassigned`, coverage 0..1), `screentime` (per
+ *   identity) and `timeline` (per second, one column per identity)
+ */
+export function screentimeCsvFiles(file: ScreentimeFile): {
+  castScreentime: string;
+  castTimeline: string;
+  screentime: string;
+  timeline: string;
+} {
+  const { cast, unassigned, identities: rows, duration_s: durationS } = file;
+  return {
+    castScreentime: toCastCsv(cast, unassigned),
+    castTimeline: formatTimelineCsv(
+      perSecondTimeline(
+        new Map([
+          ...cast.map((c): [string, Interval[]] => [c.cast_id, c.intervals]),
+          ['unassigned', unassigned.intervals],
+        ]),
+        durationS,
+      ),
+    ),
+    screentime: toCsv(rows),
+    timeline: formatTimelineCsv(
+      perSecondTimeline(new Map(rows.map((r) => [r.identity_id, r.intervals])), durationS),
+    ),
+  };
+}
+
 /** Seconds between analysed frames: detect_track's stride over the video's frame rate. */
-function sampleStepS(ctx: StageContext): number {
-  const stride = readMarker(ctx.paths.marker('detect_track'))?.params.stride;
-  return typeof stride === 'number' ? stride / ctx.source.probe.fps : 0;
+function sampleStepS(paths: RunPaths, fps: number): number {
+  const stride = readMarker(paths.marker('detect_track'))?.params.stride;
+  return typeof stride === 'number' ? stride / fps : 0;
 }
 
 function toCsv(rows: ScreentimeRow[]): string {
