@@ -28,6 +28,7 @@ import { reviewEditRoutes } from './routes/review-edits.ts';
 import { reviewMediaRoutes } from './routes/review-media.ts';
 import { reviewOpRoutes } from './routes/review-ops.ts';
 import { reviewReadRoutes } from './routes/review-reads.ts';
+import { seasonRoutes } from './routes/seasons.ts';
 import { stageRoutes } from './routes/stages.ts';
 
 /** What the server is built from. */
@@ -86,6 +87,7 @@ export async function buildServer(deps: ApiDeps): Promise<ZodApp> {
   reviewEditRoutes(app, routeDeps);
   reviewOpRoutes(app, routeDeps);
   reviewMediaRoutes(app, routeDeps);
+  seasonRoutes(app, routeDeps);
   await serveWebUi(app);
   app.addHook('onClose', async () => {
     await jobs.close();

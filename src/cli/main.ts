@@ -6,6 +6,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { loadConfig, type ConfigInput } from '../config/index.ts';
 import { AppError, isUserError } from '../errors.ts';
 import { DEVICES, PROFILES, STAGES, type Stage } from '../types.ts';
+import { exportCommand, type ExportOptions } from './commands/export.ts';
 import { runCommand, type RunOptions } from './commands/run.ts';
 import { serveCommand } from './commands/serve.ts';
 import { workerCommand } from './commands/worker.ts';
@@ -86,6 +87,22 @@ withCommonOptions(
     .option('--json', 'print the stage marker as JSON'),
 ).action(async (stage: Stage, flags: CommonFlags & StageOptions) => {
   await stageCommand(stage, configFrom(flags), flags, abortOnSigint());
+});
+
+withCommonOptions(
+  program
+    .command('export')
+    .description("write a season's screen time as CSV, XLSX or PDF and print the file's path")
+    .argument('<show>', 'show id, e.g. fotb')
+    .requiredOption('--season <n>', 'season number', Number)
+    .addOption(
+      new Option('--format <format>', 'file format')
+        .choices(['csv', 'xlsx', 'pdf'])
+        .makeOptionMandatory(),
+    )
+    .option('--out <file>', 'file to write (default: {show}-s{NN}.{format} here)'),
+).action(async (show: string, flags: CommonFlags & ExportOptions) => {
+  await exportCommand(show, configFrom(flags), flags);
 });
 
 withCommonOptions(

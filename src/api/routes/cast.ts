@@ -2,6 +2,7 @@
  * @module Show and cast routes: list shows; list, create, read, change, delete cast members; import them from CSV.
  */
 import { z } from 'zod';
+import { listSeasons } from '../../report/index.ts';
 import { castIdSchema, importCastCsv, pageOf } from '../../review/index.ts';
 import {
   CAST_ROLES,
@@ -55,10 +56,13 @@ export function castRoutes(app: ZodApp, { ctx }: RouteDeps): void {
   app.get(
     '/shows',
     {
-      schema: { tags: ['cast'], summary: 'Shows with their episode and cast counts' },
+      schema: {
+        tags: ['cast'],
+        summary: 'Shows with their episode and cast counts, and their seasons',
+      },
       config: { action: 'list shows' },
     },
-    () => ({ items: listShows(db) }),
+    () => ({ items: listShows(db).map((s) => ({ ...s, seasons: listSeasons(ctx, s.show_id) })) }),
   );
 
   app.get(
