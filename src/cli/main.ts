@@ -7,6 +7,7 @@ import { loadConfig, type ConfigInput } from '../config/index.ts';
 import { AppError, isUserError } from '../errors.ts';
 import { DEVICES, PROFILES, STAGES, type Stage } from '../types.ts';
 import { exportCommand, type ExportOptions } from './commands/export.ts';
+import { castAddCommand, castImportCommand, castListCommand } from './commands/cast.ts';
 import { runCommand, type RunOptions } from './commands/run.ts';
 import { serveCommand } from './commands/serve.ts';
 import { workerCommand } from './commands/worker.ts';
@@ -103,6 +104,49 @@ withCommonOptions(
     .option('--out <file>', 'file to write (default: {show}-s{NN}.{format} here)'),
 ).action(async (show: string, flags: CommonFlags & ExportOptions) => {
   await exportCommand(show, configFrom(flags), flags);
+});
+
+const cast = program.command('cast').description("enroll a show's cast: add, list, import");
+const collect = (value: string, prev: string[]): string[] => [...prev, value];
+
+withCommonOptions(
+  cast
+    .command('add')
+    .description('create the cast member when absent and add images to its facebank')
+    .argument('<show>', 'show id, e.g. fotb')
+    .argument('<name>', 'display name; the cast id is its slug')
+    .requiredOption('--image <file>', 'reference image (repeat for more)', collect, [])
+    .option('--reviewer <name>', 'who adds the images (default: config review.default_reviewer)'),
+).action(
+  async (
+    show: string,
+    name: string,
+    flags: CommonFlags & { image: string[]; reviewer?: string },
+  ) => {
+    process.exitCode = await castAddCommand(configFrom(flags), show, name, flags.image, flags);
+  },
+);
+
+withCommonOptions(
+  cast
+    .command('list')
+    .description("print the show's cast as a table")
+    .argument('<show>', 'show id'),
+).action((show: string, flags: CommonFlags) => {
+  process.stdout.write(`${castListCommand(configFrom(flags), show)}\n`);
+});
+
+withCommonOptions(
+  cast
+    .command('import')
+    .description(
+      'create or update cast members from CSV (name,aliases,role,images) and add their images',
+    )
+    .argument('<show>', 'show id')
+    .argument('<csv>', 'CSV file; image paths relative to its folder, ;-separated')
+    .option('--reviewer <name>', 'who adds the images (default: config review.default_reviewer)'),
+).action(async (show: string, csv: string, flags: CommonFlags & { reviewer?: string }) => {
+  process.exitCode = await castImportCommand(configFrom(flags), show, csv, flags);
 });
 
 withCommonOptions(

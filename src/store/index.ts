@@ -136,6 +136,7 @@ export {
   CAST_ROLES,
   CAST_STATUSES,
   createCastMember,
+  countCastEpisodes,
   deleteCastMember,
   getCastMember,
   listCastMembers,

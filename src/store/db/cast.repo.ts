@@ -263,6 +263,25 @@ export function deleteCastMember(db: Db, showId: string, castId: string): void {
 }
 
 /**
+ * Counts, per cast member of a show, the episodes whose current review (the newest review of the episode) assigns
+ * identities or tracks to it.
+ * @param db - open database
+ * @param showId - show id
+ * @returns episodes per cast id; cast members assigned nowhere are absent
+ */
+export function countCastEpisodes(db: Db, showId: string): Map<string, number> {
+  const rows = db
+    .prepare(
+      `SELECT j.value AS cast_id, COUNT(DISTINCT r.ep_id) AS episodes
+       FROM reviews r JOIN episodes e ON e.ep_id = r.ep_id, json_each(r.cast_refs) j
+       WHERE e.show_id = ? AND r.review_id = (SELECT MAX(r2.review_id) FROM reviews r2 WHERE r2.ep_id = r.ep_id)
+       GROUP BY j.value`,
+    )
+    .all(showId) as { cast_id: string; episodes: number }[];
+  return new Map(rows.map((r) => [r.cast_id, r.episodes]));
+}
+
+/**
  * @returns the cast member
  * @throws NotFoundError (`NOT_FOUND`) naming the show and how to create it
  */
