@@ -29,6 +29,7 @@ import { reviewMediaRoutes } from './routes/review-media.ts';
 import { reviewOpRoutes } from './routes/review-ops.ts';
 import { reviewReadRoutes } from './routes/review-reads.ts';
 import { seasonRoutes } from './routes/seasons.ts';
+import { seasonRunRoutes } from './routes/season-run.ts';
 import { stageRoutes } from './routes/stages.ts';
 
 /** What the server is built from. */
@@ -88,6 +89,7 @@ export async function buildServer(deps: ApiDeps): Promise<ZodApp> {
   reviewOpRoutes(app, routeDeps);
   reviewMediaRoutes(app, routeDeps);
   seasonRoutes(app, routeDeps);
+  seasonRunRoutes(app, routeDeps);
   await serveWebUi(app);
   app.addHook('onClose', async () => {
     await jobs.close();

@@ -62,16 +62,19 @@ const program = new Command('screenalytics')
 withCommonOptions(
   program
     .command('run')
-    .description('process a video end to end and print the screen-time table')
-    .argument('<video>', 'episode video file')
+    .description(
+      'process a video end to end and print the screen-time table; or a season: a folder or several videos with --show and --season',
+    )
+    .argument('<videos...>', 'episode video file, several of them, or a folder of a season')
     .option('--ep-id <id>', 'episode id, e.g. fotb-s01e11')
     .option('--show <name>', 'show name (with --season and --episode)')
     .option('--season <n>', 'season number', Number)
     .option('--episode <n>', 'episode number', Number)
     .option('--out <file>', 'also write screentime.json here')
-    .option('--json', 'print screentime.json instead of the table'),
-).action(async (video: string, flags: CommonFlags & RunOptions) => {
-  await runCommand(video, configFrom(flags), flags, abortOnSigint());
+    .option('--json', 'print screentime.json instead of the table')
+    .option('--queue', 'season: send every episode to the workers (redis) and follow them'),
+).action(async (videos: string[], flags: CommonFlags & RunOptions) => {
+  await runCommand(videos, configFrom(flags), flags, abortOnSigint());
 });
 
 withCommonOptions(

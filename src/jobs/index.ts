@@ -41,4 +41,22 @@ export {
   type LocalReviewResult,
   type QueuedReviewResult,
 } from './review-jobs.ts';
+export {
+  registerSeasonPaths,
+  registerSeasonUploads,
+  type SeasonRegistration,
+  type UploadedFile,
+} from './season-episodes.ts';
+export {
+  seasonEpisodes,
+  seasonRunStatus,
+  startSeasonRun,
+  type LocalSeasonEpisode,
+  type LocalSeasonRun,
+  type QueuedSeasonRun,
+  type SeasonEpisodeProgress,
+  type SeasonEpisodeState,
+  type SeasonRunRequest,
+  type SeasonRunStatus,
+} from './season-run.ts';
 export { startWorker, type StageWorker } from './worker.ts';

@@ -5,11 +5,17 @@
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Config } from '../config/index.ts';
+import type { Stage } from '../types.ts';
 
 /** Data of a queue job. */
 export interface QueueJobData {
   /** The `jobs` row to run. */
   job_id: string;
+  /**
+   * Stages to queue after this one succeeds, in order (a season run's server-side chain, season-chain.ts);
+   * absent or empty: none.
+   */
+  chain?: Stage[];
 }
 
 /**

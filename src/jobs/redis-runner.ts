@@ -36,17 +36,21 @@ export function createRedisRunner(ctx: JobsContext, queue: Queue<QueueJobData>):
         resumedFrom: opts.resumedFrom,
       });
       try {
-        await queue.add(
-          stage,
-          { job_id: job.job_id },
-          { jobId: job.job_id, removeOnComplete: KEEP_FINISHED, removeOnFail: KEEP_FINISHED },
-        );
+        const data: QueueJobData = opts.chain?.length
+          ? { job_id: job.job_id, chain: opts.chain }
+          : { job_id: job.job_id };
+        await queue.add(stage, data, {
+          jobId: job.job_id,
+          lifo: opts.lifo,
+          removeOnComplete: KEEP_FINISHED,
+          removeOnFail: KEEP_FINISHED,
+        });
       } catch (cause) {
         abandon(ctx, job, `could not be queued: ${String(cause)}`, 'error');
         throw new QueueUnavailableError({ cause });
       }
       logJob(ctx.config.data_dir, job, 'info', 'job.queued', {
-        text: `${REDIS_LABEL} ${stage} queued as job ${job.job_id}${opts.resume ? ' (resume)' : ''}`,
+        text: `${REDIS_LABEL} ${stage} queued as job ${job.job_id}${opts.resume ? ' (resume)' : ''}${opts.chain?.length ? `, then ${opts.chain.join(', ')}` : ''}`,
       });
       return job;
     },

@@ -14,6 +14,10 @@ export interface StartOptions {
   resumedFrom?: string | null;
   /** Local mode: aborting it (client disconnect) cancels the job. */
   signal?: AbortSignal;
+  /** Redis mode: stages a worker queues after this one succeeds, in order (season-chain.ts). */
+  chain?: Stage[];
+  /** Redis mode: put the job at the head of the queue (the next stage of a chain goes before new episodes). */
+  lifo?: boolean;
 }
 
 /** Starts stage jobs in one execution mode. */

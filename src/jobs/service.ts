@@ -24,7 +24,7 @@ import { viewJob, type JobView } from './job-view.ts';
 import { createLocalRunner } from './local-runner.ts';
 import { countWorkers, openStageQueue, probeRedis, type QueueJobData } from './queue.ts';
 import { createRedisRunner } from './redis-runner.ts';
-import type { JobRunner } from './runner.ts';
+import type { JobRunner, StartOptions } from './runner.ts';
 import { isStalled } from './stall.ts';
 
 /** A start or resume request: the job request plus the wanted mode (default: redis when Redis answers). */
@@ -135,14 +135,14 @@ export class JobsService {
    * Starts a stage.
    * @param stage - the stage
    * @param request - episode, run, profile, device, mode
-   * @param opts - local mode: `signal` aborts (client disconnect); resume flags
+   * @param opts - local mode: `signal` aborts (client disconnect); resume flags; redis mode: `chain`, `lifo`
    * @returns the local result when it ran locally, else the queued result
    * @throws what admission throws (404, 400, 409 StageBusyError, 409 upstream), QueueUnavailableError (503)
    */
   async submit(
     stage: Stage,
     request: SubmitRequest,
-    opts: { signal?: AbortSignal; resume?: boolean; resumedFrom?: string | null } = {},
+    opts: StartOptions = {},
   ): Promise<LocalResult | QueuedResult> {
     const { mode, warning } = await this.chooseMode(request.executionMode);
     if (mode === 'local') {

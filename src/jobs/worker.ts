@@ -5,14 +5,15 @@
  * Review operations, queued as `review.<operation>`, are short database work and run in this process
  * (review-jobs.ts).
  */
-import { UnrecoverableError, WaitingError, Worker, type Job as QueueJob } from 'bullmq';
+import { UnrecoverableError, WaitingError, Worker, type Job as QueueJob, type Queue } from 'bullmq';
 import { getJob } from '../store/index.ts';
 import type { JobsContext } from './context.ts';
 import { logJob } from './job-log.ts';
 import { claim } from './job-state.ts';
-import { redisConnection, type QueueJobData } from './queue.ts';
+import { openStageQueue, redisConnection, type QueueJobData } from './queue.ts';
 import { REDIS_LABEL } from './redis-runner.ts';
 import { REVIEW_JOB_PREFIX, runQueuedReviewJob } from './review-jobs.ts';
+import { continueChain } from './season-chain.ts';
 import { superviseJob } from './supervise.ts';
 
 /** A running worker. */
@@ -34,6 +35,8 @@ export interface StageWorker {
 export function startWorker(ctx: JobsContext): StageWorker {
   const { jobs } = ctx.config;
   const stopping = new AbortController();
+  // Opened on the first chained job (season runs), to queue the next stage; closed on shutdown.
+  let chainQueue: Queue<QueueJobData> | null = null;
 
   async function processJob(
     queued: QueueJob<QueueJobData>,
@@ -79,6 +82,10 @@ export function startWorker(ctx: JobsContext): StageWorker {
     if (final.state === 'error') {
       throw new UnrecoverableError(final.error ?? 'stage failed');
     }
+    if (final.state === 'success' && queued.data.chain?.length) {
+      chainQueue ??= openStageQueue(ctx.config);
+      await continueChain(ctx, chainQueue, final, queued.data.chain);
+    }
     return { state: final.state };
   }
 
@@ -99,6 +106,7 @@ export function startWorker(ctx: JobsContext): StageWorker {
         await worker.close();
       } finally {
         clearTimeout(timer);
+        await chainQueue?.close();
       }
     },
   };

@@ -12,12 +12,17 @@ export {
   type ImageSkipReason,
 } from './faces-embed/embed-image.ts';
 export { registerEpisode, resolveEpisodeId, type EpisodeNaming } from './episode.ts';
+export { episodeNumberFromName, numberEpisodes, type NumberedEpisode } from './episode-numbers.ts';
+export {
+  listSeasonFolder,
+  sortSeasonFiles,
+  type SeasonFile,
+  type SeasonFileInput,
+  type SeasonFiles,
+  type SkippedFile,
+} from './season-files.ts';
 export { runStage, type RunStageInput } from './run-stage.ts';
 export { STAGE_SPECS, type StageSpec } from './stages.ts';
-export {
-  screentimeCsvFiles,
-  type ScreentimeFile,
-  type ScreentimeRow,
-} from './screentime/index.ts';
+export { screentimeCsvFiles, type ScreentimeFile, type ScreentimeRow } from './screentime/index.ts';
 export type { CastBucket, CastRow } from './screentime/cast.ts';
 export { episodeCastScreentime } from './screentime/live.ts';

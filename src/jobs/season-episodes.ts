@@ -1,0 +1,137 @@
+/**
+ * @module Registering many episodes of a season at once, from server paths or a multi-file upload. Every file is
+ * probed and numbered first (a file that is not a readable video is skipped with its reason; two files with one
+ * episode number refuse the whole request), and only then registered, each the way a single episode is
+ * (episodes.ts): nothing is registered for a refused request.
+ */
+import { createReadStream, createWriteStream, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { randomUUID } from 'node:crypto';
+import { InputError } from '../errors.ts';
+import {
+  registerEpisode,
+  sortSeasonFiles,
+  type SeasonFile,
+  type SkippedFile,
+} from '../pipeline/index.ts';
+import {
+  deleteEpisode,
+  getEpisode,
+  makeEpisodeId,
+  slugify,
+  upsertEpisode,
+} from '../store/index.ts';
+import type { JobsContext } from './context.ts';
+import { saveUploadedVideo } from './episodes.ts';
+
+/** Answer of a season registration. */
+export interface SeasonRegistration {
+  /** Registered episodes, by episode number: id, number, and the file (name as given). */
+  items: { ep_id: string; episode: number; file: string }[];
+  /** Files that are not readable videos, with the reason. */
+  skipped: SkippedFile[];
+}
+
+/** One uploaded file, as the multipart parser hands it over. */
+export interface UploadedFile {
+  /** The client's file name (numbered by it; only its extension is kept on disk). */
+  filename: string;
+  /** The bytes. */
+  file: Readable;
+}
+
+function showIdOf(show: string): string {
+  const showId = slugify(show);
+  if (showId === '') {
+    throw new InputError(`Invalid show ${JSON.stringify(show)}: it needs a letter or digit`);
+  }
+  return showId;
+}
+
+function idsOf(showId: string, season: number, files: SeasonFile[]): string[] {
+  return files.map((f) => makeEpisodeId(showId, season, f.episode));
+}
+
+/**
+ * Registers the season's episodes from video files on the server.
+ * @param ctx - jobs context
+ * @param show - show id or name (slugified into the ids)
+ * @param season - season number, 0..99
+ * @param paths - video files on the server
+ * @returns the registered episodes and the skipped files
+ * @throws InputError (`INPUT_INVALID`) for a bad show or season, no file, no readable video, or two files with one
+ *   episode number (naming both); nothing is registered then
+ */
+export async function registerSeasonPaths(
+  ctx: JobsContext,
+  show: string,
+  season: number,
+  paths: readonly string[],
+): Promise<SeasonRegistration> {
+  const showId = showIdOf(show);
+  const { episodes, skipped } = await sortSeasonFiles(paths.map((path) => ({ path })));
+  const ids = idsOf(showId, season, episodes);
+  const items = [];
+  for (const [i, file] of episodes.entries()) {
+    await registerEpisode(ctx.config.data_dir, ctx.db, file.path, { epId: ids[i] });
+    items.push({ ep_id: ids[i]!, episode: file.episode, file: file.name });
+  }
+  return { items, skipped };
+}
+
+/**
+ * Registers the season's episodes from uploaded files: each is written to a staging folder under the data
+ * directory, all are probed and numbered, then each readable one is stored as its episode's video (as
+ * `POST /episodes/{ep_id}/video` stores it). The staging folder is removed in every case.
+ * @param ctx - jobs context
+ * @param show - show id or name
+ * @param season - season number, 0..99
+ * @param files - the uploaded files, consumed one after another
+ * @returns the registered episodes and the skipped files
+ * @throws InputError as {@link registerSeasonPaths}, and when the upload holds no file
+ */
+export async function registerSeasonUploads(
+  ctx: JobsContext,
+  show: string,
+  season: number,
+  files: AsyncIterable<UploadedFile>,
+): Promise<SeasonRegistration> {
+  const showId = showIdOf(show);
+  const staging = join(ctx.config.data_dir, 'uploads', `season-${randomUUID()}`);
+  mkdirSync(staging, { recursive: true });
+  try {
+    const staged: { path: string; name: string }[] = [];
+    for await (const part of files) {
+      const path = join(staging, `part-${staged.length}`);
+      await pipeline(part.file, createWriteStream(path, { flags: 'wx' }));
+      staged.push({ path, name: part.filename });
+    }
+    if (staged.length === 0) {
+      throw new InputError(
+        'No file in the upload: send the videos as multipart/form-data file fields',
+      );
+    }
+    const { episodes, skipped } = await sortSeasonFiles(staged);
+    const ids = idsOf(showId, season, episodes);
+    const items = [];
+    for (const [i, file] of episodes.entries()) {
+      const epId = ids[i]!;
+      const existed = getEpisode(ctx.db, epId) !== null;
+      upsertEpisode(ctx.db, { ep_id: epId });
+      try {
+        await saveUploadedVideo(ctx, epId, file.name, createReadStream(file.path));
+      } catch (err) {
+        if (!existed) {
+          deleteEpisode(ctx.db, epId);
+        }
+        throw err;
+      }
+      items.push({ ep_id: epId, episode: file.episode, file: file.name });
+    }
+    return { items, skipped };
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+}
