@@ -17,6 +17,7 @@
  * (`/proc`). Run it on an otherwise idle machine (the targets are for 2 cores): `other_cpu_s` is what the rest of
  * the machine used meanwhile, and `machine.quiet` turns false, with a warning, above 5 % of the CPUs.
  * Where the time goes: `node --cpu-prof bin/screenalytics.js run ...`, then `bench/cpu-profile-summary.ts`.
+ * `npm run bench -- season` runs the season benchmark instead (bench/season.bench.ts).
  */
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -108,6 +109,12 @@ function byComm(m: ChildMeasurement): Record<string, { cpu_s: number; peak_rss_m
 }
 
 async function main(): Promise<void> {
+  if (process.argv[2] === 'season') {
+    // `npm run bench -- season`: the season benchmark (bench/season.bench.ts).
+    const { runSeasonBench } = await import('./season.bench.ts');
+    await runSeasonBench();
+    return;
+  }
   const { values } = parseArgs({ options: { minutes: { type: 'string' } } });
   const clip = join(REPO_ROOT, CLIP_PATH);
   if (!existsSync(clip)) {

@@ -160,3 +160,38 @@ export async function measureChild(
     stderr_tail: stderr,
   };
 }
+
+/** What a running process tree uses now. */
+export interface TreeSample {
+  /** Summed `VmRSS` of the process and its live descendants, MB. */
+  rss_mb: number;
+  /**
+   * CPU seconds of the process (user + system), of the children it has reaped (`cutime + cstime`), and of its live
+   * descendants.
+   */
+  cpu_s: number;
+}
+
+/**
+ * Samples a process tree that this process did not spawn through {@link measureChild} (a long-lived worker).
+ * Linux only (`/proc`).
+ * @param rootPid - the tree's root process
+ * @returns its RSS and CPU now; zeros once it has exited
+ */
+export function sampleTree(rootPid: number): TreeSample {
+  let rssKb = 0;
+  let cpuTicks = 0;
+  for (const pid of processTree(rootPid)) {
+    try {
+      rssKb += statusKb(readFileSync(`/proc/${pid}/status`, 'utf8'), 'VmRSS');
+      const f = statFields(pid);
+      cpuTicks += Number(f[11]) + Number(f[12]);
+      if (pid === rootPid) {
+        cpuTicks += Number(f[13]) + Number(f[14]);
+      }
+    } catch {
+      // the process exited between listing and reading: its CPU is in its parent's cutime by now
+    }
+  }
+  return { rss_mb: rssKb / KB_PER_MB, cpu_s: cpuTicks / CLK_TCK };
+}
