@@ -5,6 +5,7 @@
  */
 import type { ScreentimeFile } from '../../src/pipeline/index.ts';
 import type {
+  CarryConflict,
   FaceView,
   IdentityView,
   Page,
@@ -14,7 +15,7 @@ import type {
 import type { CastMember, FacebankImage, ReviewJob } from '../../src/store/index.ts';
 import { ApiError, request, type RunOptions } from './api-client.ts';
 
-export type { Page, Suggestion };
+export type { CarryConflict, Page, Suggestion };
 
 /** A cast member as listed, with its number of facebank images. */
 export type CastMemberView = CastMember & { facebank_images: number };
@@ -149,5 +150,27 @@ export const review = {
     request('GET', `${ep(epId)}/clusters/groups`),
   reviewJob: (jobId: string): Promise<Pick<ReviewJob, 'state' | 'error'>> =>
     request('GET', `/review_jobs/${jobId}`),
+  /** Live cast screen time under the review as it is now (`review.version` says which). */
   screentime: (epId: string): Promise<ScreentimeReport> => request('GET', `${ep(epId)}/screentime`),
+  /** Assigns every unassigned identity its top suggestion of `tier` or better, as one edit. */
+  acceptTier: (
+    epId: string,
+    tier: 'auto' | 'high' | 'medium',
+    mode: RunOptions['execution_mode'],
+    v?: number,
+  ): Promise<LongOpAnswer> =>
+    request('POST', `${ep(epId)}/clusters/batch_assign_async`, {
+      execution_mode: mode,
+      accept_tier: tier,
+      expected_version: v,
+    }),
+  /** Splits an identity: each group of tracks becomes a new identity (default: one per track). */
+  split: (epId: string, identityId: string, groups: number[][] | undefined, v?: number) =>
+    edit(epId, `/identities/${identityId}/split`, groups ? { groups } : {}, v),
+  /** Excludes a face sample from its identity's embedding (`excluded: false` puts it back). */
+  excludeFace: (epId: string, trackId: number, frameIdx: number, excluded: boolean, v?: number) =>
+    edit(epId, '/faces/exclude', { track_id: trackId, frame_idx: frameIdx, excluded }, v),
+  /** @returns the re-clustering conflicts still to settle */
+  conflicts: (epId: string): Promise<{ items: CarryConflict[] } & Versioned> =>
+    request('GET', `${ep(epId)}/conflicts`),
 };

@@ -6,6 +6,8 @@ import { EpisodeDetailPage } from './pages/episode-detail/episode-detail-page.ts
 import { EpisodesPage } from './pages/episodes/episodes-page.tsx';
 import { FacesReviewPage } from './pages/faces-review/faces-review-page.tsx';
 import { ScreenTimePage } from './pages/screen-time/screen-time-page.tsx';
+import { SeasonPage } from './pages/season/season-page.tsx';
+import { ShowsPage } from './pages/shows/shows-page.tsx';
 import { paths } from './routes.ts';
 
 /** The whole UI. */
@@ -20,6 +22,9 @@ export function App() {
           <Anchor component={Link} href={paths.episodes} size="sm">
             Episodes
           </Anchor>
+          <Anchor component={Link} href={paths.shows} size="sm">
+            Shows
+          </Anchor>
           <Anchor href="/docs" size="sm" c="dimmed">
             API
           </Anchor>
@@ -33,6 +38,12 @@ export function App() {
           </Route>
           <Route path="/ui/episodes/:epId">{(p) => <EpisodeDetailPage epId={p.epId} />}</Route>
           <Route path="/ui/shows/:show/cast">{(p) => <CastPage show={p.show} />}</Route>
+          <Route path="/ui/shows/:show/seasons/:season">
+            {(p) => <SeasonPage show={p.show} season={Number(p.season)} />}
+          </Route>
+          <Route path="/ui/shows">
+            <ShowsPage />
+          </Route>
           <Route>
             <EpisodesPage />
           </Route>

@@ -10,4 +10,6 @@ export const paths = {
   facesReview: (epId: string): string => `/ui/episodes/${epId}/faces`,
   screenTime: (epId: string): string => `/ui/episodes/${epId}/screen-time`,
   cast: (show: string): string => `/ui/shows/${show}/cast`,
+  shows: '/ui/shows',
+  season: (show: string, season: number): string => `/ui/shows/${show}/seasons/${season}`,
 };

@@ -26,7 +26,15 @@ export function EpisodeHeader({ epId }: EpisodeHeaderProps) {
     { href: paths.episode(epId), label: 'Episode Detail' },
     { href: paths.facesReview(epId), label: 'Faces Review' },
     { href: paths.screenTime(epId), label: 'Screen Time' },
-    ...(episode.data ? [{ href: paths.cast(episode.data.show_id), label: 'Cast' }] : []),
+    ...(episode.data
+      ? [
+          {
+            href: paths.season(episode.data.show_id, episode.data.season),
+            label: `Season ${episode.data.season}`,
+          },
+          { href: paths.cast(episode.data.show_id), label: 'Cast' },
+        ]
+      : []),
   ];
   return (
     <Stack gap={2} mb="md">

@@ -1,12 +1,11 @@
 /**
  * @module Cast: the show's cast members (name, id, role, status, aliases) with their facebank images; add a
- * cast member, upload a facebank image (a face is detected, aligned and embedded by the server).
+ * cast member, drop several facebank images at once (each face is detected, aligned and embedded by the server).
  */
 import {
   Alert,
   Badge,
   Button,
-  FileButton,
   Group,
   Image,
   Paper,
@@ -19,6 +18,7 @@ import {
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { review, type CastMemberView } from '../../api-review.ts';
+import { FacebankDrop } from './facebank-drop.tsx';
 
 /** Props of {@link CastPage}. */
 export interface CastPageProps {
@@ -28,60 +28,45 @@ export interface CastPageProps {
 
 function Facebank({ show, member }: { show: string; member: CastMemberView }) {
   const queryClient = useQueryClient();
-  const [error, setError] = useState<string | null>(null);
   const images = useQuery({
     queryKey: ['facebank', show, member.cast_id],
     queryFn: () => review.facebank(show, member.cast_id),
   });
-  async function upload(file: File | null): Promise<void> {
-    setError(null);
-    if (!file) {
-      return;
-    }
-    try {
-      await review.uploadFacebank(show, member.cast_id, file);
-    } catch (err) {
-      setError((err as Error).message);
-    }
-    await queryClient.invalidateQueries({ queryKey: ['facebank', show, member.cast_id] });
-    await queryClient.invalidateQueries({ queryKey: ['cast', show] });
-  }
   const items = images.data?.items ?? [];
   return (
-    <Group gap={6} align="center">
-      {items.map((img) => (
-        <Image
-          key={img.image_id}
-          src={img.thumb_url}
-          w={48}
-          h={48}
-          radius="xs"
-          fit="cover"
-          title={
-            img.source === 'identity'
-              ? `exported from ${img.ep_id} ${img.identity_id}`
-              : (img.file_name ?? 'upload')
-          }
-        />
-      ))}
-      {items.length === 0 && (
-        <Text size="xs" c="dimmed">
-          no facebank image
-        </Text>
-      )}
-      <FileButton onChange={(f) => void upload(f)} accept="image/jpeg,image/png,image/webp">
-        {(props) => (
-          <Button variant="subtle" {...props}>
-            + image
-          </Button>
+    <Stack gap={6}>
+      <Group gap={6} align="center">
+        {items.map((img) => (
+          <Image
+            key={img.image_id}
+            src={img.thumb_url}
+            w={48}
+            h={48}
+            radius="xs"
+            fit="cover"
+            title={
+              img.source === 'identity'
+                ? `exported from ${img.ep_id} ${img.identity_id}`
+                : (img.file_name ?? 'upload')
+            }
+          />
+        ))}
+        {items.length === 0 && (
+          <Text size="xs" c="dimmed">
+            no facebank image
+          </Text>
         )}
-      </FileButton>
-      {error && (
-        <Text size="xs" c="red.8">
-          {error}
-        </Text>
-      )}
-    </Group>
+      </Group>
+      <FacebankDrop
+        show={show}
+        castId={member.cast_id}
+        name={member.name}
+        onUploaded={() => {
+          void queryClient.invalidateQueries({ queryKey: ['facebank', show, member.cast_id] });
+          void queryClient.invalidateQueries({ queryKey: ['cast', show] });
+        }}
+      />
+    </Stack>
   );
 }
 

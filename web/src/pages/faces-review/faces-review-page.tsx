@@ -1,7 +1,8 @@
 /**
- * @module Faces Review: the grid of identities with filters, multi-select with batch assign and merge, one-click
- * assignment from a suggestion, inline cast member creation, an identity drawer for track edits, undo, "Auto
- * group" and "Refresh similarity" (following the execution mode), and keyboard shortcuts.
+ * @module Faces Review: the grid of identities (seconds on screen, most seconds still unassigned first) with
+ * filters, multi-select with batch assign and merge, one-click assignment from a suggestion, inline cast member
+ * creation, an identity drawer for track edits, split and face exclusion, re-clustering conflicts, undo, "Accept
+ * all auto/high", "Auto group" and "Refresh similarity" (following the execution mode), and keyboard shortcuts.
  */
 import {
   Alert,
@@ -21,6 +22,7 @@ import { ExecutionSettingsPanel } from '../../components/execution-settings.tsx'
 import { useConfig } from '../../hooks/use-config.ts';
 import { useExecutionSettings } from '../../hooks/use-execution-settings.ts';
 import { CastPicker } from './cast-picker.tsx';
+import { ConflictsPanel } from './conflicts-panel.tsx';
 import { GroupsPanel } from './groups-panel.tsx';
 import { IdentityCard } from './identity-card.tsx';
 import { IdentityDrawer } from './identity-drawer.tsx';
@@ -35,6 +37,13 @@ const FILTERS: Array<{ value: Filter; label: string }> = [
   { value: 'low', label: 'Low cohesion' },
 ];
 
+type Sort = 'unassigned' | 'id';
+
+const SORTS: Array<{ value: Sort; label: string }> = [
+  { value: 'unassigned', label: 'Unassigned seconds' },
+  { value: 'id', label: 'Identity' },
+];
+
 /** Props of {@link FacesReviewPage}. */
 export interface FacesReviewPageProps {
   /** Episode id from the URL. */
@@ -47,6 +56,7 @@ export function FacesReviewPage({ epId }: FacesReviewPageProps) {
   const [settings] = useExecutionSettings(epId);
   const data = useReview(epId, settings);
   const [filter, setFilter] = useState<Filter>('all');
+  const [sort, setSort] = useState<Sort>('unassigned');
   const [selected, setSelected] = useState<string[]>([]);
   const [focus, setFocus] = useState(0);
   const [opened, setOpened] = useState<string | null>(null);
@@ -60,6 +70,14 @@ export function FacesReviewPage({ epId }: FacesReviewPageProps) {
       (filter === 'unassigned' && i.cast_id === null) ||
       (filter === 'low' && i.cohesion !== null && i.cohesion < lowCohesion),
   );
+  // Most seconds still unassigned first (unassigned identities by seconds), then the assigned ones by seconds.
+  const secondsOf = (i: ReviewIdentityView): number => data.secondsOf.get(i.identity_id) ?? 0;
+  if (sort === 'unassigned') {
+    shown.sort(
+      (a, b) =>
+        Number(a.cast_id !== null) - Number(b.cast_id !== null) || secondsOf(b) - secondsOf(a),
+    );
+  }
   const focused: ReviewIdentityView | undefined = shown[Math.min(focus, shown.length - 1)];
   const toggle = (id: string): void =>
     setSelected((s) => (s.includes(id) ? s.filter((x) => x !== id) : [...s, id]));
@@ -119,6 +137,12 @@ export function FacesReviewPage({ epId }: FacesReviewPageProps) {
       <Group justify="space-between">
         <Group gap="sm">
           <SegmentedControl value={filter} onChange={(v) => setFilter(v)} data={FILTERS} />
+          <SegmentedControl
+            value={sort}
+            onChange={(v) => setSort(v)}
+            data={SORTS}
+            aria-label="Sort identities by"
+          />
           <Text size="xs" c="dimmed">
             {shown.length} of {all.length} identities · run {data.identities.data?.run_id ?? '—'} ·
             review version {data.identities.data?.version ?? '—'}
@@ -130,6 +154,17 @@ export function FacesReviewPage({ epId }: FacesReviewPageProps) {
               {data.longOp}
             </Text>
           )}
+          <Button
+            variant="light"
+            disabled={data.longOp !== null}
+            onClick={() =>
+              void data.runLong('Accept all auto/high', () =>
+                review.acceptTier(epId, 'high', mode, data.identities.data?.version),
+              )
+            }
+          >
+            Accept all auto/high
+          </Button>
           <Button
             variant="default"
             disabled={data.longOp !== null}
@@ -185,6 +220,7 @@ export function FacesReviewPage({ epId }: FacesReviewPageProps) {
           <Text size="xs">{data.identities.error.message}</Text>
         </Alert>
       )}
+      <ConflictsPanel epId={epId} data={data} />
       <GroupsPanel epId={epId} data={data} />
       {data.suggestions.data?.stale && all.length > 0 && (
         <Text size="xs" c="dimmed">
@@ -197,6 +233,7 @@ export function FacesReviewPage({ epId }: FacesReviewPageProps) {
             <IdentityCard
               key={idn.identity_id}
               identity={idn}
+              seconds={data.secondsOf.get(idn.identity_id)}
               suggestions={data.bySuggestion.get(idn.identity_id) ?? []}
               show={show}
               cast={cast}

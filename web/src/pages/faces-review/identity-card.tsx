@@ -1,6 +1,6 @@
 /**
- * @module One identity in the Faces Review grid: thumbnail, tracks and faces, cohesion, the assigned cast member
- * or the top suggestion with its tier (accepted in one click), a cast picker, and selection.
+ * @module One identity in the Faces Review grid: thumbnail, seconds on screen, tracks and faces, cohesion, the
+ * assigned cast member or the top suggestion with its tier (accepted in one click), a cast picker, and selection.
  */
 import {
   ActionIcon,
@@ -14,6 +14,7 @@ import {
   Tooltip,
 } from '@mantine/core';
 import type { CastMemberView, ReviewIdentityView, Suggestion } from '../../api-review.ts';
+import { formatDuration } from '../../components/format.ts';
 import { CastPicker } from './cast-picker.tsx';
 
 const TIER_COLOR = { auto: 'teal', high: 'green', medium: 'yellow', low: 'gray' } as const;
@@ -22,6 +23,8 @@ const TIER_COLOR = { auto: 'teal', high: 'green', medium: 'yellow', low: 'gray' 
 export interface IdentityCardProps {
   /** The identity. */
   identity: ReviewIdentityView;
+  /** Seconds on screen under the current review (undefined: not known yet). */
+  seconds: number | undefined;
   /** Its suggestions, best first. */
   suggestions: Suggestion[];
   /** The show and its cast members, for the picker. */
@@ -100,6 +103,9 @@ export function IdentityCard(props: IdentityCardProps) {
               </Text>
             )}
           </Group>
+          <Text size="xs" fw={600} data-testid="identity-seconds">
+            {props.seconds === undefined ? '— s' : formatDuration(props.seconds)} on screen
+          </Text>
           <Text size="xs" c="dimmed">
             {idn.tracks} tracks · {idn.faces} faces
           </Text>

@@ -1,6 +1,7 @@
 /**
- * @module An opened identity: its tracks (thumbnail, span, faces, override) with their face samples, and the
- * track edits: move to another or a new identity, mark as not a face, clear the override.
+ * @module An opened identity: its tracks (thumbnail, span, faces, override) with their face samples, the track
+ * edits (move to another or a new identity, mark as not a face, clear the override, split tracks off or split
+ * every track), and face exclusion (click a face sample).
  */
 import {
   Badge,
@@ -16,13 +17,13 @@ import {
 } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { Fragment, useState } from 'react';
-import { review, type ReviewIdentityView } from '../../api-review.ts';
+import { review, type FaceSampleView, type ReviewIdentityView } from '../../api-review.ts';
 import { formatDuration } from '../../components/format.ts';
 import type { ReviewData } from './use-review.ts';
 
 const NEW_IDENTITY = '__new__';
 
-function Samples({ epId, trackId }: { epId: string; trackId: number }) {
+function Samples({ epId, trackId, data }: { epId: string; trackId: number; data: ReviewData }) {
   const [all, setAll] = useState(false);
   const faces = useQuery({
     queryKey: ['review', epId, 'faces', trackId],
@@ -30,6 +31,11 @@ function Samples({ epId, trackId }: { epId: string; trackId: number }) {
   });
   const items = faces.data?.items ?? [];
   const embedded = items.filter((f) => f.embedded);
+  const toggle = (f: FaceSampleView): void =>
+    void data.send(
+      `${f.excluded ? 'Put back' : 'Excluded'} the face of track ${trackId} at frame ${f.frame_idx}`,
+      (v) => review.excludeFace(epId, trackId, f.frame_idx, !f.excluded, v),
+    );
   return (
     <Stack gap={4}>
       <Group gap={4}>
@@ -40,16 +46,29 @@ function Samples({ epId, trackId }: { epId: string; trackId: number }) {
             w={56}
             h={56}
             radius="xs"
-            title={`frame ${f.frame_idx} · ${f.ts.toFixed(1)} s${f.embedded ? ' · face sample' : ' · candidate'}${f.excluded ? ' · excluded' : ''}`}
-            style={{ opacity: f.excluded ? 0.35 : f.embedded ? 1 : 0.6 }}
+            data-testid={`face-${trackId}-${f.frame_idx}`}
+            data-excluded={f.excluded}
+            title={`frame ${f.frame_idx} · ${f.ts.toFixed(1)} s${f.embedded ? ' · face sample' : ' · candidate'}${f.excluded ? ' · excluded: click to put it back' : ' · click to exclude it'}`}
+            onClick={() => toggle(f)}
+            style={{
+              cursor: 'pointer',
+              opacity: f.excluded ? 0.35 : f.embedded ? 1 : 0.6,
+              outline: f.excluded ? '2px solid var(--mantine-color-red-5)' : undefined,
+            }}
           />
         ))}
       </Group>
-      <Button variant="subtle" size="compact-xs" w="fit-content" onClick={() => setAll((v) => !v)}>
-        {all
-          ? `Show the ${embedded.length} face samples only`
-          : `${embedded.length} face samples · show all ${items.length} candidates`}
-      </Button>
+      <Group gap="xs">
+        <Button variant="subtle" size="compact-xs" onClick={() => setAll((v) => !v)}>
+          {all
+            ? `Show the ${embedded.length} face samples only`
+            : `${embedded.length} face samples · show all ${items.length} candidates`}
+        </Button>
+        <Text size="xs" c="dimmed">
+          Click a face to exclude it from the identity (not the same person, or not a face); click
+          again to put it back.
+        </Text>
+      </Group>
     </Stack>
   );
 }
@@ -100,7 +119,7 @@ export function IdentityDrawer({ epId, identity, identities, data, onClose }: Id
       <Stack gap="xs">
         <Text size="xs" c="dimmed">
           {identity?.tracks} tracks · {identity?.faces} faces · click a track to see its face
-          samples; tick tracks to move them or mark them
+          samples; tick tracks to move, mark or split them
         </Text>
         <Group gap="xs">
           <Select
@@ -145,6 +164,28 @@ export function IdentityDrawer({ epId, identity, identities, data, onClose }: Id
           >
             Clear override
           </Button>
+          <Button
+            variant="default"
+            disabled={picked.length === 0 || picked.length === (identity?.tracks ?? 0)}
+            onClick={() =>
+              void act(`Split ${picked.length} tracks off ${id}`, (v) =>
+                review.split(epId, id!, [picked], v),
+              )
+            }
+          >
+            Split off
+          </Button>
+          <Button
+            variant="default"
+            disabled={(identity?.tracks ?? 0) < 2}
+            onClick={() =>
+              void act(`Split ${id} into one identity per track`, (v) =>
+                review.split(epId, id!, undefined, v),
+              )
+            }
+          >
+            Split every track
+          </Button>
         </Group>
         <Table verticalSpacing={4}>
           <Table.Tbody>
@@ -180,7 +221,7 @@ export function IdentityDrawer({ epId, identity, identities, data, onClose }: Id
                 {openTrack === t.track_id && (
                   <Table.Tr>
                     <Table.Td colSpan={6}>
-                      <Samples epId={epId} trackId={t.track_id} />
+                      <Samples epId={epId} trackId={t.track_id} data={data} />
                     </Table.Td>
                   </Table.Tr>
                 )}

@@ -1,7 +1,8 @@
 /**
- * @module Data of Faces Review: the run's identities, the last suggestions, the show's cast members, and one way
- * to send an edit (it carries the version last read, refreshes what changed, and reports the outcome). Long
- * operations (Refresh similarity, Auto group) follow the episode's execution mode.
+ * @module Data of Faces Review: the run's identities, the last suggestions, the show's cast members, the live
+ * seconds on screen of each identity, the re-clustering conflicts, and one way to send an edit (it carries the
+ * version last read, refreshes what changed, and reports the outcome). Long operations (Refresh similarity, Auto
+ * group, Accept all auto/high) follow the episode's execution mode.
  */
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -44,6 +45,20 @@ export function useReview(epId: string, settings: ExecutionSettings | undefined)
     queryFn: () => review.cast(show!),
     enabled: show !== undefined,
   });
+  // Live cast screen time: recomputed by the server from the review as it is, so it follows every edit.
+  const screentime = useQuery({
+    queryKey: ['review', epId, 'screentime'],
+    queryFn: () => review.screentime(epId),
+    retry: false,
+  });
+  const conflicts = useQuery({
+    queryKey: ['review', epId, 'conflicts'],
+    queryFn: () => review.conflicts(epId),
+    retry: false,
+  });
+  const secondsOf = new Map<string, number>(
+    (screentime.data?.identities ?? []).map((i) => [i.identity_id, i.seconds]),
+  );
   const bySuggestion = new Map<string, Suggestion[]>(
     (suggestions.data?.items ?? []).map((i) => [i.identity_id, i.suggestions]),
   );
@@ -105,6 +120,9 @@ export function useReview(epId: string, settings: ExecutionSettings | undefined)
     identities,
     suggestions,
     cast,
+    screentime,
+    secondsOf,
+    conflicts,
     bySuggestion,
     send,
     runLong,

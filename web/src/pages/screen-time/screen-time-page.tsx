@@ -1,16 +1,19 @@
 /**
- * @module Screen Time: seconds, share and tracks per cast member (per identity before any assignment), the
- * unassigned bucket, a bar chart and a timeline, CSV and JSON downloads, and a button that runs `screentime` again
- * after review edits (following the episode's execution mode).
+ * @module Screen Time: the episode's video with a "who is on screen" subtitle track, seconds, share and tracks
+ * per cast member (per identity before any assignment), the unassigned bucket, a bar chart and a timeline whose
+ * clicks seek the video, CSV / WebVTT / JSON downloads, and a button that runs the `screentime` stage again
+ * (following the episode's execution mode). The seconds are live: they follow every review edit at once.
  */
-import { Alert, Button, Group, Paper, Stack, Table, Text } from '@mantine/core';
+import { Alert, Button, Group, Paper, SimpleGrid, Stack, Table, Text } from '@mantine/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { ApiError, getJob, startStage } from '../../api-client.ts';
 import { review, type ScreentimeReport } from '../../api-review.ts';
 import { EpisodeHeader } from '../../components/episode-header.tsx';
 import { formatDuration } from '../../components/format.ts';
 import { toRunOptions, useExecutionSettings } from '../../hooks/use-execution-settings.ts';
+import { castVttUrl } from '../../api-season.ts';
+import { EpisodePlayer } from './episode-player.tsx';
 import { SecondsChart, TimelineChart, type ScreenTimeRow } from './screen-time-charts.tsx';
 import { nextRefresh } from '../../hooks/refresh.ts';
 
@@ -59,6 +62,14 @@ export function ScreenTimePage({ epId }: ScreenTimePageProps) {
   const [settings] = useExecutionSettings(epId);
   const [running, setRunning] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const videoRef = useRef<HTMLVideoElement>(null);
+  const [currentS, setCurrentS] = useState(0);
+  const seek = (s: number): void => {
+    if (videoRef.current) {
+      videoRef.current.currentTime = s;
+    }
+    setCurrentS(s);
+  };
   const report = useQuery({
     queryKey: ['screentime', epId],
     queryFn: () => review.screentime(epId),
@@ -126,6 +137,15 @@ export function ScreenTimePage({ epId }: ScreenTimePageProps) {
           </Button>
           <Button
             component="a"
+            href={castVttUrl(epId)}
+            download={`${epId}-cast.vtt`}
+            variant="default"
+            disabled={!data}
+          >
+            WebVTT
+          </Button>
+          <Button
+            component="a"
             href={`/episodes/${epId}/screentime`}
             download={`${epId}-screentime.json`}
             variant="default"
@@ -153,8 +173,8 @@ export function ScreenTimePage({ epId }: ScreenTimePageProps) {
       {data && !byCast && (
         <Alert color="yellow" p="xs">
           <Text size="xs">
-            No cast member is counted yet: assign identities on Faces Review, then Recompute screen
-            time. Rows below are identities.
+            No cast member is counted yet: assign identities on Faces Review (the seconds here
+            follow at once). Rows below are identities.
           </Text>
         </Alert>
       )}
@@ -166,51 +186,66 @@ export function ScreenTimePage({ epId }: ScreenTimePageProps) {
             </Text>
           ) : (
             <>
-              <Group grow align="flex-start">
-                <Paper withBorder>
-                  <Table striped data-testid="screentime-table">
-                    <Table.Thead>
-                      <Table.Tr>
-                        <Table.Th>{byCast ? 'cast member' : 'identity'}</Table.Th>
-                        <Table.Th ta="right">seconds</Table.Th>
-                        <Table.Th ta="right">share</Table.Th>
-                        <Table.Th ta="right">tracks</Table.Th>
-                      </Table.Tr>
-                    </Table.Thead>
-                    <Table.Tbody>
-                      {rows.map((r) => (
-                        <Table.Tr
-                          key={r.label}
-                          c={r.unassigned ? 'dimmed' : undefined}
-                          data-testid={`screentime-row-${r.label}`}
-                        >
-                          <Table.Td>{r.label}</Table.Td>
-                          <Table.Td ta="right" ff="monospace">
-                            {r.seconds.toFixed(1)}
-                          </Table.Td>
-                          <Table.Td ta="right" ff="monospace">
-                            {(r.share * 100).toFixed(1)} %
-                          </Table.Td>
-                          <Table.Td ta="right" ff="monospace">
-                            {r.tracks}
-                          </Table.Td>
+              <SimpleGrid cols={{ base: 1, lg: 2 }} spacing="sm">
+                <EpisodePlayer
+                  epId={epId}
+                  videoRef={videoRef}
+                  rows={rows}
+                  reviewVersion={data.review?.version ?? null}
+                  currentS={currentS}
+                  onTime={setCurrentS}
+                />
+                <Stack gap="sm">
+                  <Paper withBorder>
+                    <Table striped data-testid="screentime-table">
+                      <Table.Thead>
+                        <Table.Tr>
+                          <Table.Th>{byCast ? 'cast member' : 'identity'}</Table.Th>
+                          <Table.Th ta="right">seconds</Table.Th>
+                          <Table.Th ta="right">share</Table.Th>
+                          <Table.Th ta="right">tracks</Table.Th>
                         </Table.Tr>
-                      ))}
-                    </Table.Tbody>
-                  </Table>
-                </Paper>
-                <Paper withBorder p="sm">
-                  <Text size="xs" fw={600} mb={4}>
-                    Seconds on screen
-                  </Text>
-                  <SecondsChart rows={rows} />
-                </Paper>
-              </Group>
+                      </Table.Thead>
+                      <Table.Tbody>
+                        {rows.map((r) => (
+                          <Table.Tr
+                            key={r.label}
+                            c={r.unassigned ? 'dimmed' : undefined}
+                            data-testid={`screentime-row-${r.label}`}
+                          >
+                            <Table.Td>{r.label}</Table.Td>
+                            <Table.Td ta="right" ff="monospace">
+                              {r.seconds.toFixed(1)}
+                            </Table.Td>
+                            <Table.Td ta="right" ff="monospace">
+                              {(r.share * 100).toFixed(1)} %
+                            </Table.Td>
+                            <Table.Td ta="right" ff="monospace">
+                              {r.tracks}
+                            </Table.Td>
+                          </Table.Tr>
+                        ))}
+                      </Table.Tbody>
+                    </Table>
+                  </Paper>
+                  <Paper withBorder p="sm">
+                    <Text size="xs" fw={600} mb={4}>
+                      Seconds on screen
+                    </Text>
+                    <SecondsChart rows={rows} />
+                  </Paper>
+                </Stack>
+              </SimpleGrid>
               <Paper withBorder p="sm">
                 <Text size="xs" fw={600} mb={4}>
-                  Timeline across the episode
+                  Timeline across the episode (click to seek the video)
                 </Text>
-                <TimelineChart rows={rows} durationS={data.duration_s} />
+                <TimelineChart
+                  rows={rows}
+                  durationS={data.duration_s}
+                  currentS={currentS}
+                  onSeek={seek}
+                />
               </Paper>
             </>
           )}
