@@ -249,6 +249,27 @@ describe.skipIf(!hasChromium)('seasons in the web UI', () => {
       .getByText('Accept all auto/high done')
       .waitFor({ timeout: 60_000 });
     await shoot(page, 'faces-review-seconds');
+    // Face exclusion: open the identity, a track's face samples, click one face out and back in.
+    await page.getByTestId('identity-id_0001').getByText('id_0001', { exact: true }).click();
+    await page
+      .getByText(/^track \d+$/)
+      .first()
+      .click();
+    const face = page.locator('img[data-testid^="face-"]').first();
+    await face.waitFor();
+    await face.click();
+    await page
+      .getByTestId('review-message')
+      .getByText(/^Excluded the face of track/)
+      .waitFor();
+    await page.locator('img[data-excluded="true"]').first().waitFor();
+    await shoot(page, 'faces-review-excluded');
+    await page.locator('img[data-excluded="true"]').first().click();
+    await page
+      .getByTestId('review-message')
+      .getByText(/^Put back the face of track/)
+      .waitFor();
+    await page.keyboard.press('Escape');
     expect(errors).toEqual([]);
   });
 });
