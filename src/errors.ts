@@ -13,6 +13,11 @@ export type ErrorCode =
   | 'MODEL_INVALID'
   | 'DEVICE_UNAVAILABLE'
   | 'UNAVAILABLE'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'MISDIRECTED'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'INSUFFICIENT_STORAGE'
   | 'INTERNAL';
 
 /** Base class of every error the application raises on purpose. */

@@ -18,8 +18,12 @@ import {
 import type { Config } from '../config/index.ts';
 import { createJobsContext, JobsService } from '../jobs/index.ts';
 import { openDatabase, type Db } from '../store/index.ts';
+import { installAuth } from './auth.ts';
 import type { ZodApp } from './deps.ts';
 import { installErrorHandler } from './error-handler.ts';
+import { authRoutes } from './routes/auth.ts';
+import { installSecurityHeaders } from './security/headers.ts';
+import { redactConfig } from './security/redact.ts';
 import { castRoutes } from './routes/cast.ts';
 import { episodeRoutes } from './routes/episodes.ts';
 import { facebankRoutes } from './routes/facebank.ts';
@@ -40,6 +44,8 @@ export interface ApiDeps {
   db?: Db;
   /** Fastify logger options (default: off; `serve` logs warnings and errors). */
   logger?: FastifyServerOptions['logger'];
+  /** Address `serve` listens on (a Host header naming it is accepted). */
+  listenHost?: string;
 }
 
 /**
@@ -60,6 +66,9 @@ export async function buildServer(deps: ApiDeps): Promise<ZodApp> {
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  // Headers and the access hook first: the not-found handler takes the hooks installed before it.
+  await installSecurityHeaders(app);
+  await installAuth(app, { config, db, listenHost: deps.listenHost });
   installErrorHandler(app);
   await app.register(swagger, {
     openapi: {
@@ -75,10 +84,16 @@ export async function buildServer(deps: ApiDeps): Promise<ZodApp> {
   await app.register(multipart, { limits: { fileSize: config.api.upload_max_bytes, files: 1 } });
   app.get(
     '/config',
-    { schema: { tags: ['config'], summary: 'The effective config (every default)' } },
-    () => config,
+    {
+      schema: {
+        tags: ['config'],
+        summary: 'The effective config (every default), secrets redacted',
+      },
+    },
+    () => redactConfig(config),
   );
   const routeDeps = { ctx, jobs };
+  authRoutes(app, routeDeps);
   episodeRoutes(app, routeDeps);
   jobRoutes(app, routeDeps);
   stageRoutes(app, routeDeps);

@@ -12,6 +12,13 @@ import { runCommand, type RunOptions } from './commands/run.ts';
 import { serveCommand } from './commands/serve.ts';
 import { workerCommand } from './commands/worker.ts';
 import { stageCommand, type StageOptions } from './commands/stage.ts';
+import {
+  readPassword,
+  userAddCommand,
+  userListCommand,
+  userRemoveCommand,
+  userTokenCommand,
+} from './commands/user.ts';
 
 interface CommonFlags {
   profile?: string;
@@ -156,6 +163,50 @@ withCommonOptions(
   program.command('config').description('print the effective config as JSON'),
 ).action((flags: CommonFlags) => {
   process.stdout.write(`${JSON.stringify(configFrom(flags), null, 2)}\n`);
+});
+
+const user = program
+  .command('user')
+  .description('accounts of the HTTP API: add, token, list, remove');
+
+withCommonOptions(
+  user
+    .command('add')
+    .description('create an account; the password is read from standard input (one line)')
+    .argument('<name>', 'user name')
+    .addOption(
+      new Option('--role <role>', 'admin, reviewer or viewer')
+        .choices(['admin', 'reviewer', 'viewer'])
+        .makeOptionMandatory(),
+    ),
+).action(async (name: string, flags: CommonFlags & { role: string }) => {
+  const line = await userAddCommand(configFrom(flags), name, flags.role, await readPassword());
+  process.stdout.write(`${line}\n`);
+});
+
+withCommonOptions(
+  user
+    .command('token')
+    .description('print a new personal API token (Authorization: Bearer ...); shown once')
+    .argument('<name>', 'user name')
+    .option('--label <text>', 'what the token is for'),
+).action((name: string, flags: CommonFlags & { label?: string }) => {
+  process.stdout.write(`${userTokenCommand(configFrom(flags), name, flags.label)}\n`);
+});
+
+withCommonOptions(user.command('list').description('print the accounts')).action(
+  (flags: CommonFlags) => {
+    process.stdout.write(`${userListCommand(configFrom(flags))}\n`);
+  },
+);
+
+withCommonOptions(
+  user
+    .command('remove')
+    .description('delete an account with its tokens and sessions')
+    .argument('<name>', 'user name'),
+).action((name: string, flags: CommonFlags) => {
+  process.stdout.write(`${userRemoveCommand(configFrom(flags), name)}\n`);
 });
 
 const untilSignal = (): Promise<void> =>

@@ -11,6 +11,14 @@ import { configSchema, type Config, type Profile } from './schema.ts';
 /** A partial config, deep: what a file, the env or a caller may set. */
 export type ConfigInput = Record<string, unknown>;
 
+/** `a:b:c` (or `,`-separated) to its non-empty parts, trimmed. */
+function splitList(v: string, sep: string): string[] {
+  return v
+    .split(sep)
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
+}
+
 const ENV_KEYS: Record<string, (v: string) => ConfigInput> = {
   SCREENALYTICS_DATA_DIR: (v) => ({ data_dir: v }),
   SCREENALYTICS_MODELS_DIR: (v) => ({ models_dir: v }),
@@ -29,6 +37,10 @@ const ENV_KEYS: Record<string, (v: string) => ConfigInput> = {
   SCREENALYTICS_WORKER_GRACE_S: (v) => ({ jobs: { worker_shutdown_grace_s: Number(v) } }),
   SCREENALYTICS_HOST: (v) => ({ api: { host: v } }),
   SCREENALYTICS_PORT: (v) => ({ api: { port: Number(v) } }),
+  SCREENALYTICS_MEDIA_ROOTS: (v) => ({ api: { media_roots: splitList(v, ':') } }),
+  SCREENALYTICS_PUBLIC_URLS: (v) => ({ api: { public_urls: splitList(v, ',') } }),
+  SCREENALYTICS_ALLOWED_HOSTS: (v) => ({ api: { allowed_hosts: splitList(v, ',') } }),
+  SCREENALYTICS_SESSION_SECRET: (v) => ({ api: { session_secret: v } }),
 };
 
 function isObject(v: unknown): v is Record<string, unknown> {

@@ -253,6 +253,63 @@ export const configSchema = z.object({
         .int()
         .positive()
         .default(20 * 1024 ** 3),
+      /**
+       * Folders under which `video_path` of `POST /episodes` may point (resolved with symlinks first); empty: no
+       * server path is accepted, videos come by upload only. Env `SCREENALYTICS_MEDIA_ROOTS` (`:`-separated).
+       */
+      media_roots: z.array(z.string().min(1)).default([]),
+      /**
+       * Public URLs of this API (`https://screenalytics.studio.example`): their origins may send state-changing
+       * browser requests and their host names pass the Host check, on top of the request's own validated host.
+       * Env `SCREENALYTICS_PUBLIC_URLS` (comma-separated).
+       */
+      public_urls: z.array(z.url()).default([]),
+      /**
+       * Host names (without port) the Host header may carry, on top of `localhost`, `127.0.0.1`, `::1`, the
+       * listen address and the public URLs' hosts; anything else is answered 421 (DNS rebinding). Env
+       * `SCREENALYTICS_ALLOWED_HOSTS` (comma-separated).
+       */
+      allowed_hosts: z.array(z.string().min(1)).default([]),
+      /**
+       * Secret signing the session cookie, 32 characters or more; default: a random one kept in
+       * `{data_dir}/secrets/session-secret` (mode 0600). Env `SCREENALYTICS_SESSION_SECRET`. Redacted by `GET /config`.
+       */
+      session_secret: z.string().min(32).optional(),
+      /** Lifetime of a browser session, in seconds (signing in again starts a new one). */
+      session_max_age_s: z
+        .number()
+        .int()
+        .positive()
+        .default(12 * 3600),
+      /** Largest accepted facebank image upload, in bytes. */
+      image_upload_max_bytes: z
+        .number()
+        .int()
+        .positive()
+        .default(20 * 1024 ** 2),
+      /** Largest image, in pixels (width x height read from its header), decoded from an upload. */
+      image_max_pixels: z.number().int().positive().default(40_000_000),
+      /** Uploaded images decoded at once; more wait their turn. */
+      image_decode_concurrency: z.number().int().min(1).max(64).default(2),
+      /** Free bytes a video upload must leave on the data directory's disk, on top of its own size. */
+      upload_min_free_bytes: z
+        .number()
+        .int()
+        .min(0)
+        .default(512 * 1024 ** 2),
+      /**
+       * Container formats (ffprobe `format_name` parts) accepted as episode videos; anything else (a text file read
+       * as `tty`, an image) is refused with the same 400 as a missing file.
+       */
+      video_formats: z
+        .array(z.string().min(1))
+        .default(['mov', 'mp4', 'matroska', 'webm', 'mpegts', 'avi', 'mpeg', 'flv', 'mxf', 'asf']),
+      /** Server-sent-event streams open at once per client address. */
+      sse_max_per_client: z.number().int().min(1).default(8),
+      /** Server-sent-event streams open at once in total. */
+      sse_max_total: z.number().int().min(1).default(64),
+      /** Longest title, in characters, of an episode or a show. */
+      max_title_chars: z.number().int().min(1).default(200),
     })
     .prefault({}),
   /** Model pack: manifest entry names (or paths to `.onnx` files, with their manifest entry). */

@@ -1,6 +1,5 @@
 /**
- * @module What the review routes share: path and query schemas, the reviewer of a request (`X-Reviewer` header or
- * `reviewer` field), the fields every edit body takes, and the API URLs of run images.
+ * @module What the review routes share: path and query schemas, the reviewer of a request (the signed-in user), the fields every edit body takes, and the API URLs of run images.
  */
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -43,7 +42,7 @@ const reviewerSchema = z.string().trim().min(1).max(64);
 export const editFields = {
   reviewer: reviewerSchema
     .optional()
-    .describe('Who edits (else the X-Reviewer header, else anonymous)'),
+    .describe('Single-user mode only: who edits (ignored once accounts exist: the signed-in user)'),
   expected_version: z
     .number()
     .int()
@@ -54,13 +53,18 @@ export const editFields = {
 };
 
 /**
- * The reviewer of a request: the body's `reviewer`, else the `X-Reviewer` header, else the config default.
- * @param request - the request
+ * The reviewer of a request: the signed-in user (session or token), whatever the body or `X-Reviewer` say. Only
+ * in single-user mode (no account exists, loopback) may the body's `reviewer` or the `X-Reviewer` header name
+ * the one local person, else the config default.
+ * @param request - the request (its `user` set by the auth hook)
  * @param config - loaded config (`review.default_reviewer`)
  * @param bodyReviewer - `reviewer` of the body, if any
- * @throws ZodError (400) for an empty or over-long header value
+ * @throws ZodError (400) for an empty or over-long name in single-user mode
  */
 export function reviewerOf(request: FastifyRequest, config: Config, bodyReviewer?: string): string {
+  if (request.user && request.user.via !== 'single-user') {
+    return request.user.name;
+  }
   const header = request.headers['x-reviewer'];
   const raw = bodyReviewer ?? (Array.isArray(header) ? header[0] : header);
   return raw === undefined ? config.review.default_reviewer : reviewerSchema.parse(raw);

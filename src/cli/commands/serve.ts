@@ -1,8 +1,14 @@
 /**
- * @module `screenalytics serve [--port 8000]`: the HTTP API (OpenAPI at /docs) until SIGINT or SIGTERM.
+ * @module `screenalytics serve [--port 8000]`: the HTTP API (OpenAPI at /docs) until SIGINT or SIGTERM. Without any
+ * account it serves loopback only, as the single local user, and says so; on another address it refuses to start.
  */
 import { buildServer } from '../../api/server.ts';
 import type { Config } from '../../config/index.ts';
+import { InputError } from '../../errors.ts';
+import { hasUsers, openDatabase } from '../../store/index.ts';
+
+/** Addresses that only this machine can reach. */
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
 /** Options of `serve`. */
 export interface ServeOptions {
@@ -13,23 +19,39 @@ export interface ServeOptions {
 }
 
 /**
- * Serves the API; prints `listening on URL` once it accepts connections.
+ * Serves the API; prints `listening on URL` once it accepts connections, then whether it runs with accounts or
+ * single-user.
  * @param config - loaded config
  * @param opts - port and host
  * @param stop - resolves when the server should close (SIGINT/SIGTERM)
+ * @throws InputError when no account exists and the host is not a loopback address
  */
 export async function serveCommand(
   config: Config,
   opts: ServeOptions,
   stop: Promise<void>,
 ): Promise<void> {
-  const app = await buildServer({ config, logger: { level: 'warn' } });
-  const address = await app.listen({
-    port: opts.port ?? config.api.port,
-    host: opts.host ?? config.api.host,
-  });
+  const host = opts.host ?? config.api.host;
+  const db = openDatabase(config.data_dir);
+  const accounts = hasUsers(db);
+  if (!accounts && !LOOPBACK_HOSTS.has(host)) {
+    db.close();
+    throw new InputError(
+      `No account exists, so the API may only listen on loopback, not ${host}: create one with ` +
+        '`screenalytics user add NAME --role admin` (password on standard input), then serve again',
+    );
+  }
+  const app = await buildServer({ config, db, logger: { level: 'warn' }, listenHost: host });
+  app.addHook('onClose', () => db.close());
+  const address = await app.listen({ port: opts.port ?? config.api.port, host });
   process.stdout.write(
     `screenalytics API listening on ${address} (pid ${process.pid}; OpenAPI at ${address}/docs)\n`,
+  );
+  process.stdout.write(
+    accounts
+      ? 'accounts: every request needs a session (sign in) or Authorization: Bearer TOKEN\n'
+      : 'single-user mode: no account exists, so loopback clients act as the one local admin; ' +
+          'add accounts with `screenalytics user add NAME --role admin`\n',
   );
   await stop;
   await app.close();

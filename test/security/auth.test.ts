@@ -1,0 +1,167 @@
+/**
+ * @module Accounts over HTTP: anonymous requests get 401 once an account exists, roles are enforced (a viewer
+ * editing gets 403), sessions and bearer tokens work, sign-out ends the session, edits record the signed-in user
+ * whatever `X-Reviewer` says, and with no account loopback runs single-user.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createToken } from '../../src/accounts/index.ts';
+import { listAudit, openDatabase } from '../../src/store/index.ts';
+import { makeTempDir, removeTempDir } from '../helpers/temp-dir.ts';
+import { addUsers, apiOf, signIn, type App } from './security-world.ts';
+
+let dir = '';
+let app: App;
+
+beforeAll(async () => {
+  dir = await makeTempDir('sa-sec-auth-');
+  app = await apiOf(dir);
+});
+
+afterAll(async () => {
+  await app?.close();
+  await removeTempDir(dir);
+});
+
+const episode = { show: 'Auth Show', season: 1, episode: 1 };
+
+describe('auth', () => {
+  it('runs single-user on loopback while no account exists', async () => {
+    const me = await app.inject({ method: 'GET', url: '/auth/me' });
+    expect(me.json()).toMatchObject({ single_user: true, user: { role: 'admin' } });
+    expect((await app.inject({ method: 'GET', url: '/episodes' })).statusCode).toBe(200);
+    const remote = await app.inject({ method: 'GET', url: '/episodes', remoteAddress: '10.0.0.7' });
+    expect(remote.statusCode).toBe(401);
+  });
+
+  it('answers 401 to anonymous requests once an account exists', async () => {
+    await addUsers(dir, { ada: 'admin', rita: 'reviewer', vic: 'viewer' });
+    for (const [method, url] of [
+      ['GET', '/episodes'],
+      ['GET', '/config'],
+      ['POST', '/episodes'],
+      ['POST', '/jobs/x/cancel'],
+      ['DELETE', '/episodes/auth-show-s01e01'],
+      ['POST', '/no/such/route'],
+    ] as const) {
+      const res = await app.inject({ method, url, payload: method === 'GET' ? undefined : {} });
+      expect(res.statusCode, `${method} ${url}`).toBe(401);
+    }
+    expect((await app.inject({ method: 'GET', url: '/' })).statusCode).toBe(200);
+  });
+
+  it('refuses a wrong password with one message for any name', async () => {
+    const wrong = await app.inject({
+      method: 'POST',
+      url: '/auth/sign-in',
+      payload: { name: 'rita', password: 'nope-nope' },
+    });
+    const unknown = await app.inject({
+      method: 'POST',
+      url: '/auth/sign-in',
+      payload: { name: 'nobody', password: 'nope-nope' },
+    });
+    expect(wrong.statusCode).toBe(401);
+    expect(unknown.json()).toEqual(wrong.json());
+  });
+
+  it('sets an HTTP-only SameSite session cookie and lets a viewer read but not edit (403)', async () => {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/auth/sign-in',
+      payload: { name: 'vic', password: 'correct horse battery' },
+    });
+    const cookie = res.cookies.find((c) => c.name === 'sa_session')!;
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/' });
+    const headers = { cookie: `sa_session=${cookie.value}` };
+    expect((await app.inject({ method: 'GET', url: '/episodes', headers })).statusCode).toBe(200);
+    const create = await app.inject({
+      method: 'POST',
+      url: '/episodes',
+      payload: episode,
+      headers,
+    });
+    expect(create.statusCode).toBe(403);
+    expect(create.json<{ error: { code: string } }>().error.code).toBe('FORBIDDEN');
+    const edit = await app.inject({
+      method: 'POST',
+      url: '/episodes/auth-show-s01e01/undo',
+      payload: {},
+      headers,
+    });
+    expect(edit.statusCode).toBe(403);
+  });
+
+  it('lets a reviewer create but not delete, and an admin delete; the audit log names them', async () => {
+    const rita = { cookie: await signIn(app, 'rita') };
+    const created = await app.inject({
+      method: 'POST',
+      url: '/episodes',
+      payload: episode,
+      headers: { ...rita, 'x-reviewer': 'mallory' },
+    });
+    expect(created.statusCode).toBe(201);
+    const url = '/episodes/auth-show-s01e01';
+    expect((await app.inject({ method: 'DELETE', url, headers: rita })).statusCode).toBe(403);
+    const ada = { cookie: await signIn(app, 'ada') };
+    expect((await app.inject({ method: 'DELETE', url, headers: ada })).statusCode).toBe(204);
+    const db = openDatabase(dir);
+    try {
+      const log = listAudit(db, 10).map((e) => `${e.user_name} ${e.method} ${e.url} ${e.status}`);
+      expect(log).toContain(`ada DELETE ${url} 204`);
+      expect(log).toContain('rita POST /episodes 201');
+      expect(log.join('\n')).not.toContain('mallory');
+    } finally {
+      db.close();
+    }
+  });
+
+  it('accepts a bearer token, refuses a revoked or made-up one, and ends a session on sign-out', async () => {
+    const db = openDatabase(dir);
+    const made = createToken(db, 'rita', 'script');
+    db.close();
+    const auth = { authorization: `Bearer ${made.token}` };
+    const me = await app.inject({ method: 'GET', url: '/auth/me', headers: auth });
+    expect(me.json<{ user: unknown }>().user).toEqual({
+      name: 'rita',
+      role: 'reviewer',
+      via: 'token',
+    });
+    const forged = { authorization: `Bearer ${made.token.slice(0, -2)}xx` };
+    expect(
+      (await app.inject({ method: 'GET', url: '/episodes', headers: forged })).statusCode,
+    ).toBe(401);
+    const revoke = await app.inject({
+      method: 'DELETE',
+      url: `/auth/tokens/${made.token_id}`,
+      headers: auth,
+    });
+    expect(revoke.statusCode).toBe(204);
+    expect((await app.inject({ method: 'GET', url: '/episodes', headers: auth })).statusCode).toBe(
+      401,
+    );
+
+    const cookie = { cookie: await signIn(app, 'vic') };
+    expect(
+      (await app.inject({ method: 'GET', url: '/episodes', headers: cookie })).statusCode,
+    ).toBe(200);
+    const out = await app.inject({ method: 'POST', url: '/auth/sign-out', headers: cookie });
+    expect(out.statusCode).toBe(204);
+    expect(
+      (await app.inject({ method: 'GET', url: '/episodes', headers: cookie })).statusCode,
+    ).toBe(401);
+  });
+
+  it('lets only an admin manage users', async () => {
+    const rita = { cookie: await signIn(app, 'rita') };
+    const body = { name: 'newbie', role: 'viewer', password: 'long enough pw' };
+    expect(
+      (await app.inject({ method: 'POST', url: '/users', payload: body, headers: rita }))
+        .statusCode,
+    ).toBe(403);
+    const ada = { cookie: await signIn(app, 'ada') };
+    const made = await app.inject({ method: 'POST', url: '/users', payload: body, headers: ada });
+    expect(made.statusCode).toBe(201);
+    expect(made.body).not.toContain('password');
+    await signIn(app, 'newbie', 'long enough pw');
+  });
+});
