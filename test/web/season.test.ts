@@ -5,7 +5,7 @@
  * again after closing and reopening the page, then Shows → Season page (table, charts, co-appearance, review
  * state), the three exports opened as a user would, Screen Time with the player, and Faces Review's seconds.
  */
-import { copyFile, readFile } from 'node:fs/promises';
+import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -40,9 +40,14 @@ interface VideoState {
   networkState: number;
 }
 
-/** Evaluated in the page (a string: the tests compile without the DOM library). */
+/** Evaluated in the page (a string: the tests compile without the DOM library); `readyState` -1: no player yet. */
 const VIDEO_STATE = `(() => {
   const v = document.querySelector('[data-testid="episode-video"]');
+  if (!v) {
+    return {
+      readyState: -1, durationS: 0, currentS: 0, seeking: false, cues: 0, activeCues: '', networkState: 0,
+    };
+  }
   const t = v.textTracks[0];
   return {
     readyState: v.readyState,
@@ -270,6 +275,26 @@ describe.skipIf(!hasChromium)('seasons in the web UI', () => {
       .getByText(/^Put back the face of track/)
       .waitFor();
     await page.keyboard.press('Escape');
+    expect(errors).toEqual([]);
+  });
+
+  it('uploads several files to a season at once and names the one that is not a video', async () => {
+    const video = join(world.dataDir, 'S02E01.mp4');
+    const text = join(world.dataDir, 'S02E02.mp4');
+    await copyFile(CLIPS.cap13, video);
+    await writeFile(text, 'not a video\n');
+    await page.goto(`${url}/ui/shows/${SHOW}/seasons/2`);
+    await page.getByRole('button', { name: 'Add episodes' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('tab', { name: 'Upload files' }).click();
+    await dialog.locator('input[type=file]').setInputFiles([video, text]);
+    await dialog.getByRole('button', { name: 'Add episodes' }).click();
+    const answer = page.getByTestId('add-episodes-answer');
+    await answer.getByText(`${SHOW}-s02e01: episode 1 from S02E01.mp4`).waitFor();
+    await answer.getByText(/^skipped S02E02\.mp4: /).waitFor();
+    await shoot(page, 'season-upload');
+    await page.keyboard.press('Escape');
+    await page.getByTestId(`review-state-${SHOW}-s02e01`).waitFor();
     expect(errors).toEqual([]);
   });
 });

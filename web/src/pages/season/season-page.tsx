@@ -25,6 +25,8 @@ const EXPORTS: Array<{ format: SeasonExportFormat; label: string }> = [
   { format: 'pdf', label: 'PDF' },
 ];
 
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
 /** Props of {@link SeasonPage}. */
 export interface SeasonPageProps {
   /** Show id from the URL. */
@@ -87,7 +89,7 @@ export function SeasonPage({ show, season }: SeasonPageProps) {
           </Group>
           <Text size="xs" c="dimmed" data-testid="season-summary">
             {data
-              ? `${data.episodes.length} episodes (${counted} with a clustered run) · ${formatDuration(data.total_duration_s)} of video · ${data.cast.length} cast members on screen`
+              ? `${plural(data.episodes.length, 'episode')} (${counted} with a clustered run) · ${formatDuration(data.total_duration_s)} of video · ${plural(data.cast.length, 'cast member')} on screen`
               : ' '}
           </Text>
         </Stack>
