@@ -160,7 +160,7 @@ export function SeasonRun({ show, season, onActiveChange }: SeasonRunProps) {
             {running
               ? `Season run in progress: ${episodes.filter((e) => e.state === 'success').length} of ${episodes.length} episodes done`
               : settings?.execution_mode === 'local'
-                ? 'Local: the episodes run one after another while this page waits.'
+                ? 'Local: the episodes run one after another while this page waits; leaving the page cancels the run.'
                 : 'Redis: every episode is queued for the workers; the run goes on when this page is closed.'}
           </Text>
         </Group>
