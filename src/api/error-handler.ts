@@ -1,6 +1,6 @@
 /**
  * @module The one error handler of the API: AppError to its status with `{error: {code, message}}` (a busy stage
- * adds the running `job`), invalid requests to 400 naming every bad field, anything else logged with its stack and
+ * adds the running `job`), invalid requests to 400 naming every bad field, a full disk (ENOSPC) to 507, anything else logged with its stack and
  * answered 500 "Failed to <action>".
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -49,7 +49,21 @@ function handle(err: FastifyError, request: FastifyRequest, reply: FastifyReply)
       .send({ error: { code: err.code, message: err.message }, job: err.job });
   }
   if (err instanceof AppError) {
+    if (err.status === 413) {
+      // Do not read the rest of an oversized body: close the connection after answering.
+      reply.header('connection', 'close');
+    }
     return reply.code(err.status).send({ error: { code: err.code, message: err.message } });
+  }
+  if ((err as NodeJS.ErrnoException).code === 'ENOSPC') {
+    request.log.error({ err }, 'disk full');
+    return reply.code(507).send({
+      error: {
+        code: 'INSUFFICIENT_STORAGE',
+        message:
+          'Not enough free disk space in the data directory: free some space, then try again',
+      },
+    });
   }
   if (err.statusCode !== undefined && err.statusCode < 500) {
     return reply

@@ -79,13 +79,14 @@ export const resumeBodySchema = runOptionsSchema.strict();
 /** Body of `POST /episodes`. */
 export const episodeBodySchema = z
   .object({
-    show: z.string().min(1).describe('Show name'),
+    show: z.string().min(1).max(100).describe('Show name (at most 100 characters)'),
     season: z.number().int().min(0).max(99),
     episode: z.number().int().min(0).max(999),
-    title: z.string().optional(),
+    title: z.string().max(200).optional().describe('Title (at most 200 characters)'),
     video_path: z
       .string()
       .min(1)
+      .max(4096)
       .optional()
       .describe('A video file on the server; or upload to /episodes/{ep_id}/video'),
   })

@@ -288,7 +288,7 @@ export const configSchema = z.object({
         .positive()
         .default(20 * 1024 ** 2),
       /** Largest image, in pixels (width x height read from its header), decoded from an upload. */
-      image_max_pixels: z.number().int().positive().default(40_000_000),
+      image_max_pixels: z.number().int().positive().default(25_000_000),
       /** Uploaded images decoded at once; more wait their turn. */
       image_decode_concurrency: z.number().int().min(1).max(64).default(2),
       /** Free bytes a video upload must leave on the data directory's disk, on top of its own size. */
@@ -308,8 +308,6 @@ export const configSchema = z.object({
       sse_max_per_client: z.number().int().min(1).default(8),
       /** Server-sent-event streams open at once in total. */
       sse_max_total: z.number().int().min(1).default(64),
-      /** Longest title, in characters, of an episode or a show. */
-      max_title_chars: z.number().int().min(1).default(200),
     })
     .prefault({}),
   /** Model pack: manifest entry names (or paths to `.onnx` files, with their manifest entry). */

@@ -2,10 +2,8 @@
  * @module Episodes as the API manages them: register (with a server-side video path, or later an upload), list,
  * read, delete (refused while a stage job is alive), and the video's probe.
  */
-import { createWriteStream, mkdirSync, renameSync, rmSync } from 'node:fs';
-import { extname, join } from 'node:path';
+import { rmSync } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { NotFoundError } from '../errors.ts';
 import { registerEpisode } from '../pipeline/index.ts';
 import {
@@ -19,7 +17,6 @@ import {
   parseEpisodeId,
   readSource,
   sourceJson,
-  tmpPathFor,
   upsertEpisode,
   type Episode,
   type SourceJson,
@@ -27,6 +24,8 @@ import {
 import type { JobsContext } from './context.ts';
 import { StageBusyError } from './errors.ts';
 import { abandon } from './job-state.ts';
+import { checkMediaPath } from './media-path.ts';
+import { refuseWhileJobRuns, storeUploadedVideo, type UploadInfo } from './video-upload.ts';
 import { viewJob } from './job-view.ts';
 import { isStalled } from './stall.ts';
 
@@ -80,14 +79,20 @@ export function listEpisodeViews(ctx: JobsContext): EpisodeView[] {
 }
 
 /**
- * Registers an episode (again, when it exists: title and video are updated).
- * @throws InputError (`INPUT_INVALID` for the naming, `VIDEO_UNREADABLE` for the video) before anything is written
+ * Registers an episode (again, when it exists: title and video are updated). A `video_path` must be a video under
+ * `api.media_roots` (see media-path.ts).
+ * @throws InputError (`INPUT_INVALID` for the naming, `VIDEO_UNREADABLE` for the video, one message for every
+ *   refused path) before anything is written
  */
 export async function createEpisode(ctx: JobsContext, input: NewEpisode): Promise<EpisodeView> {
   const epId = makeEpisodeId(input.show, input.season, input.episode);
   const naming = { epId, show: input.show, title: input.title };
   if (input.video_path !== undefined) {
-    await registerEpisode(ctx.config.data_dir, ctx.db, input.video_path, naming);
+    const real = await checkMediaPath(ctx.config, input.video_path);
+    if (getEpisode(ctx.db, epId)) {
+      refuseWhileJobRuns(ctx, epId, 'changing its video');
+    }
+    await registerEpisode(ctx.config.data_dir, ctx.db, real, naming);
   } else {
     upsertEpisode(ctx.db, { ep_id: epId, title: input.title, show_name: input.show });
   }
@@ -95,37 +100,30 @@ export async function createEpisode(ctx: JobsContext, input: NewEpisode): Promis
 }
 
 /**
- * Stores an uploaded video under `episodes/{ep_id}/video/source{.ext}` (temporary file, then rename) and registers
- * it; a file ffprobe cannot read is removed again.
+ * Stores an uploaded video (see video-upload.ts: 409 while a job runs, 413 over the limit, 507 without room, the
+ * old video kept until the new one probes as a video) and registers it.
  * @param ctx - jobs context
  * @param epId - registered episode
  * @param filename - the client's file name (only its extension is kept)
  * @param body - the file's bytes
- * @throws NotFoundError for an unknown episode; InputError (`VIDEO_UNREADABLE`) when it is not a video
+ * @param info - declared size and truncation flag of the HTTP upload
+ * @throws NotFoundError for an unknown episode; StageBusyError 409; AppError 413 or 507; InputError
+ *   (`VIDEO_UNREADABLE`) when it is not a video
  */
 export async function saveUploadedVideo(
   ctx: JobsContext,
   epId: string,
   filename: string,
   body: Readable,
+  info: UploadInfo = {},
 ): Promise<EpisodeView> {
-  getEpisodeView(ctx, epId);
-  const ext = /^\.[a-z0-9]{1,5}$/.test(extname(filename).toLowerCase())
-    ? extname(filename).toLowerCase()
-    : '.bin';
-  const dir = join(episodeDir(ctx.config.data_dir, epId), 'video');
-  mkdirSync(dir, { recursive: true });
-  const path = join(dir, `source${ext}`);
-  const tmp = tmpPathFor(path);
   try {
-    await pipeline(body, createWriteStream(tmp, { flags: 'wx' }));
-    renameSync(tmp, path);
-    await registerEpisode(ctx.config.data_dir, ctx.db, path, { epId });
+    getEpisodeView(ctx, epId);
   } catch (err) {
-    rmSync(tmp, { force: true });
-    rmSync(path, { force: true });
+    body.resume();
     throw err;
   }
+  await storeUploadedVideo(ctx, epId, filename, body, info);
   return getEpisodeView(ctx, epId);
 }
 

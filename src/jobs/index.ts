@@ -15,6 +15,14 @@ export {
   type NewEpisode,
 } from './episodes.ts';
 export { QueueUnavailableError, StageBusyError } from './errors.ts';
+export { REFUSED_VIDEO_PATH, checkMediaPath } from './media-path.ts';
+export {
+  noSpace,
+  refuseWhileJobRuns,
+  requireFreeSpace,
+  tooLarge,
+  type UploadInfo,
+} from './video-upload.ts';
 export { jobEvents, type JobEvent } from './events.ts';
 export type { JobView } from './job-view.ts';
 export { livePidsInGroup } from './processes.ts';

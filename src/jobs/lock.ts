@@ -58,6 +58,7 @@ export function readLock(path: string): LockRead {
  * @param path - lock path
  * @param lock - contents
  * @returns false when the file already exists
+ * @throws the write error (ENOSPC on a full disk, answered 507 by the API) after removing the file it created
  */
 export function createLock(path: string, lock: StageLock): boolean {
   mkdirSync(dirname(path), { recursive: true });
@@ -72,9 +73,13 @@ export function createLock(path: string, lock: StageLock): boolean {
   }
   try {
     writeSync(fd, `${JSON.stringify(lock, null, 2)}\n`);
-  } finally {
+  } catch (err) {
+    // A full disk (ENOSPC) or any write failure: leave no empty lock file that would block the stage.
     closeSync(fd);
+    unlinkSync(path);
+    throw err;
   }
+  closeSync(fd);
   return true;
 }
 

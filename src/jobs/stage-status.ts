@@ -1,12 +1,14 @@
 /**
  * @module Stage status of an episode's run (what the Episode Detail page shows): `not_started`, `running`,
- * `success` (with `zero_rows`), `error`, `stale`, `cancelled`. A successful stage is stale when a stage upstream of
- * it finished after it, when its marker's `inputs` no longer name its upstream stage's marker, or when that
+ * `success` (with `zero_rows`), `error`, `stale`, `cancelled`. A successful stage is stale when the episode's video
+ * is not the one its marker fingerprinted (size, content of its first and last MiB; for markers without
+ * fingerprints: registered after the stage started), when a stage upstream of it finished after it, when its marker's `inputs` no longer name its upstream stage's marker, or when that
  * upstream stage is stale itself.
  */
 import { NotFoundError } from '../errors.ts';
 import { STAGE_SPECS } from '../pipeline/index.ts';
 import {
+  fileSha256,
   getEpisode,
   latestRun,
   listActiveJobs,
@@ -15,9 +17,13 @@ import {
   parseRunId,
   readMarker,
   readProgress,
+  readSource,
   runPaths,
+  sourceJson,
+  videoChange,
   type Marker,
   type RunPaths,
+  type SourceJson,
 } from '../store/index.ts';
 import { STAGES, type Stage } from '../types.ts';
 import type { JobsContext } from './context.ts';
@@ -73,7 +79,32 @@ function ancestors(stage: Stage): Stage[] {
   return up === null ? [] : [up, ...ancestors(up)];
 }
 
-function staleReason(stage: Stage, marker: Marker, paths: RunPaths): string | null {
+/** Why the video the stage read is not the episode's video now, or null. */
+function videoStaleReason(stage: Stage, marker: Marker, source: SourceJson | null): string | null {
+  if (!source) {
+    return null;
+  }
+  const recorded = marker.fingerprints?.video;
+  const change = recorded
+    ? videoChange(recorded, source.video_path)
+    : marker.started_at < source.registered_at
+      ? 'registered again'
+      : null;
+  return change === null
+    ? null
+    : `the episode's video changed (${change}) since ${stage} ran: run every stage again from detect_track`;
+}
+
+function staleReason(
+  stage: Stage,
+  marker: Marker,
+  paths: RunPaths,
+  source: SourceJson | null,
+): string | null {
+  const video = videoStaleReason(stage, marker, source);
+  if (video !== null) {
+    return video;
+  }
   const up = STAGE_SPECS[stage].upstream;
   for (const a of ancestors(stage)) {
     const m = readMarker(paths.marker(a));
@@ -86,7 +117,11 @@ function staleReason(stage: Stage, marker: Marker, paths: RunPaths): string | nu
     if (m?.marker_id !== marker.inputs[up]) {
       return `${stage} read another ${up} output than the run holds now: run ${stage} again`;
     }
-    if (m?.status === 'success' && staleReason(up, m, paths) !== null) {
+    const recordedSha = marker.fingerprints?.upstream[up];
+    if (recordedSha !== undefined && fileSha256(paths.marker(up)) !== recordedSha) {
+      return `${stage} read another ${up} output than the run holds now: run ${stage} again`;
+    }
+    if (m?.status === 'success' && staleReason(up, m, paths, source) !== null) {
       return `${up} is stale: run ${up}, then ${stage} again`;
     }
   }
@@ -98,6 +133,7 @@ function statusOf(
   stage: Stage,
   paths: RunPaths | null,
   job: JobView | null,
+  source: SourceJson | null,
 ): StageStatusView {
   const marker = paths ? readMarker(paths.marker(stage)) : null;
   const base: StageStatusView = {
@@ -130,7 +166,7 @@ function statusOf(
         };
   }
   if (marker.status === 'success') {
-    const reason = staleReason(stage, marker, paths);
+    const reason = staleReason(stage, marker, paths, source);
     return reason
       ? { ...base, status: 'stale', stale_reason: reason }
       : { ...base, status: 'success' };
@@ -158,11 +194,12 @@ export function episodeStatus(ctx: JobsContext, epId: string, runId?: string): E
   }
   const active = listActiveJobs(ctx.db, id).filter((j) => j.run_id === run);
   const paths = run === null ? null : runPaths(ctx.config.data_dir, id, run);
+  const source = readSource(sourceJson(ctx.config.data_dir, id));
   const stages = Object.fromEntries(
     STAGES.map((stage) => {
       const job = active.find((j) => j.stage === stage);
       const view = job ? viewJob(ctx, job) : null;
-      return [stage, statusOf(ctx, stage, paths, view)];
+      return [stage, statusOf(ctx, stage, paths, view, source)];
     }),
   ) as Record<Stage, StageStatusView>;
   return { ep_id: id, run_id: run, stages };

@@ -37,6 +37,34 @@ export function encodeWebp(img: RgbImage, quality: number, sizePx?: number): Pro
 }
 
 /**
+ * Reads an image file's dimensions from its header, without decoding its pixels.
+ * @param path - image file path
+ * @param maxPixels - most pixels (width x height) accepted
+ * @returns its size in pixels
+ * @throws InputError `INPUT_INVALID` when it is not an image, or has more than `maxPixels` pixels
+ */
+export async function readImageSize(
+  path: string,
+  maxPixels: number,
+): Promise<{ widthPx: number; heightPx: number }> {
+  let meta: sharp.Metadata;
+  try {
+    // Header only: no pixel is decoded, so no pixel limit applies here; the count is checked below.
+    meta = await sharp(path, { limitInputPixels: false }).metadata();
+  } catch (err) {
+    throw new InputError('The file is not an image: give a JPEG, PNG or WebP file', { cause: err });
+  }
+  const widthPx = meta.width ?? 0;
+  const heightPx = meta.height ?? 0;
+  if (widthPx * heightPx > maxPixels || widthPx === 0 || heightPx === 0) {
+    throw new InputError(
+      `The image is ${widthPx} x ${heightPx} px, more than the ${maxPixels} pixels accepted: send a smaller image`,
+    );
+  }
+  return { widthPx, heightPx };
+}
+
+/**
  * Reads any image file sharp understands (JPEG, PNG, WebP, AVIF, TIFF, GIF's first frame...) into RGB24:
  * EXIF orientation applied, alpha dropped, grey expanded to three channels, sRGB.
  * @param path - image file path

@@ -3,6 +3,7 @@
  */
 export { resolveMediaTool, type MediaTool } from './ffmpeg-path.ts';
 export { probeVideo, type VideoProbe } from './probe.ts';
+export { isAllowedContainer, probeContainer } from './container.ts';
 export {
   analysisSize,
   expectedFrameCount,
@@ -12,4 +13,4 @@ export {
 } from './frame-args.ts';
 export { readFrames, type FrameReadOptions } from './frames.ts';
 export { ffmpegFeatures, type FfmpegFeatures } from './ffmpeg-features.ts';
-export { cropRgb, decodeImageFile, encodeJpeg, encodeWebp } from './images.ts';
+export { cropRgb, decodeImageFile, encodeJpeg, encodeWebp, readImageSize } from './images.ts';

@@ -5,12 +5,14 @@
 import { rmSync } from 'node:fs';
 import { ConflictError, CancelledError, isUserError } from '../errors.ts';
 import {
+  fileSha256,
   finishMarker,
   hashParams,
   newMarker,
   ProgressWriter,
   readMarker,
   StageLog,
+  videoFingerprint,
   writeMarker,
   type LogLine,
   type Marker,
@@ -20,6 +22,16 @@ import type { StageContext, StageProgress } from './context.ts';
 import { STAGE_SPECS, type StageSpec } from './stages.ts';
 
 const PROGRESS_MIN_INTERVAL_MS = 1000;
+
+/** The video's fingerprint; null when it cannot be read (the stage itself then says why). */
+function fingerprintOrNull(path: string): ReturnType<typeof videoFingerprint> | null {
+  try {
+    return videoFingerprint(path);
+  } catch {
+    // The stage reports the unreadable video in its own words.
+    return null;
+  }
+}
 
 /** What the caller gives `runStage`: a context without log, plus display hooks. */
 export type RunStageInput = Omit<StageContext, 'log' | 'onProgress'> & {
@@ -49,6 +61,11 @@ export async function runStage(stage: Stage, input: RunStageInput): Promise<Mark
     }
     inputs[spec.upstream] = up.marker_id;
   }
+  const upstreamSha = spec.upstream ? fileSha256(input.paths.marker(spec.upstream)) : null;
+  const fingerprints: Marker['fingerprints'] = {
+    video: fingerprintOrNull(input.source.video_path),
+    upstream: spec.upstream && upstreamSha ? { [spec.upstream]: upstreamSha } : {},
+  };
   const log = new StageLog(input.paths.log(stage), { onLine: input.onLogLine });
   const requested = { profile: input.profile.name, device: input.device.requested };
   let marker = newMarker({
@@ -58,6 +75,7 @@ export async function runStage(stage: Stage, input: RunStageInput): Promise<Mark
     params: requested,
     inputs,
     device: null,
+    fingerprints,
   });
   writeMarker(input.paths.marker(stage), marker);
   const progress = new ProgressWriter(input.paths.progress, stage);

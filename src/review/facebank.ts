@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../errors.ts';
-import { cropRgb, decodeImageFile, encodeWebp } from '../media/index.ts';
+import { cropRgb, decodeImageFile, encodeWebp, readImageSize } from '../media/index.ts';
 import {
   insertFacebankImages,
   listFacebankImages,
@@ -47,7 +47,8 @@ const THUMB_MARGIN = 0.25;
  * @param file - the saved upload and its original name
  * @param reviewer - who added it
  * @returns the stored facebank image
- * @throws NotFoundError for an unknown cast member; InputError when the file is not an image, or has no face (or
+ * @throws NotFoundError for an unknown cast member; InputError when the file is not an image, has more pixels than
+ *   `api.image_max_pixels` (read from its header, before any decoding), or has no face (or
  *   only one smaller than `config.faces.min_face_px`)
  */
 export async function addFacebankUpload(
@@ -59,6 +60,7 @@ export async function addFacebankUpload(
   reviewer: string,
 ): Promise<FacebankImage> {
   requireCastMember(deps.db, showId, castId);
+  await readImageSize(file.path, deps.config.api.image_max_pixels);
   const image = await decodeImageFile(file.path);
   const [face] = await embedder.embedFiles([file.path]);
   if (!face?.embedding || !face.bbox) {

@@ -38,6 +38,13 @@ export {
   type SourceProbe,
 } from './artifacts/source.ts';
 export {
+  fileSha256,
+  videoChange,
+  videoFingerprint,
+  videoFingerprintSchema,
+  type VideoFingerprint,
+} from './artifacts/fingerprint.ts';
+export {
   MARKER_STATUSES,
   finishMarker,
   hashParams,

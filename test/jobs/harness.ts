@@ -70,9 +70,15 @@ export class JobsWorld {
       JSON.stringify({
         detect: { checkpoint_interval_s: TEST_CHECKPOINT_S },
         profiles: { balanced: { stride: TEST_STRIDE } },
+        api: { media_roots: world.mediaRoots() },
       }),
     );
     return world;
+  }
+
+  /** Folders whose videos `POST /episodes` may register by path: the fixtures and this world's data directory. */
+  mediaRoots(): string[] {
+    return [join(REPO_ROOT, 'test', 'fixtures'), this.dataDir];
   }
 
   /** `SCREENALYTICS_CONFIG` of every process of this world. */
@@ -100,6 +106,7 @@ export class JobsWorld {
   configInput(): Record<string, unknown> {
     return {
       data_dir: this.dataDir,
+      api: { media_roots: this.mediaRoots() },
       jobs: {
         queue_prefix: this.prefix,
         heartbeat_s: TEST_HEARTBEAT_S,

@@ -8,6 +8,7 @@ import {
   listEpisodeViews,
   removeEpisode,
   saveUploadedVideo,
+  tooLarge,
   videoMeta,
 } from '../../jobs/index.ts';
 import type { RouteDeps, ZodApp } from '../deps.ts';
@@ -93,13 +94,20 @@ export function episodeRoutes(app: ZodApp, { ctx }: RouteDeps): void {
       config: { action: 'store the uploaded video' },
     },
     async (request) => {
+      const declared = Number(request.headers['content-length']);
+      if (Number.isFinite(declared) && declared > ctx.config.api.upload_max_bytes + 64 * 1024) {
+        throw tooLarge(ctx.config.api.upload_max_bytes);
+      }
       const file = await request.file();
       if (!file) {
         throw new InputError(
           'No file in the upload: send the video as a multipart/form-data file field',
         );
       }
-      return saveUploadedVideo(ctx, request.params.ep_id, file.filename, file.file);
+      return saveUploadedVideo(ctx, request.params.ep_id, file.filename, file.file, {
+        declaredBytes: Number.isFinite(declared) ? declared : undefined,
+        truncated: () => file.file.truncated,
+      });
     },
   );
 }

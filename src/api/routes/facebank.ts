@@ -24,7 +24,9 @@ import {
   requireCastMember,
   type FacebankImage,
 } from '../../store/index.ts';
+import { tooLarge } from '../../jobs/index.ts';
 import type { RouteDeps, ZodApp } from '../deps.ts';
+import { makeGate } from '../security/gate.ts';
 import { editFields, identityPath, reviewerOf, showIdSchema, targetOf } from './review-common.ts';
 import { IMMUTABLE } from './review-media.ts';
 
@@ -60,6 +62,7 @@ export function facebankRoutes(app: ZodApp, { ctx }: RouteDeps): void {
     await (await embedder)?.release();
   });
   const tags = ['facebank'];
+  const decodes = makeGate(config.api.image_decode_concurrency);
 
   app.get(
     '/shows/:show/cast/:cast_id/facebank',
@@ -84,7 +87,7 @@ export function facebankRoutes(app: ZodApp, { ctx }: RouteDeps): void {
       schema: {
         tags,
         summary:
-          'Upload a reference image (multipart/form-data, one JPEG/PNG/WebP file); 400 when it has no face',
+          'Upload a reference image (multipart/form-data, one JPEG/PNG/WebP file); 400 when it has no face or too many pixels, 413 over the byte limit',
         params: castPath,
         consumes: ['multipart/form-data'],
       },
@@ -93,7 +96,12 @@ export function facebankRoutes(app: ZodApp, { ctx }: RouteDeps): void {
     async (request, reply) => {
       const { show, cast_id: castId } = request.params;
       requireCastMember(db, show, castId);
-      const file = await request.file();
+      const limit = config.api.image_upload_max_bytes;
+      const declared = Number(request.headers['content-length']);
+      if (Number.isFinite(declared) && declared > limit + 64 * 1024) {
+        throw tooLarge(limit, 'The image');
+      }
+      const file = await request.file({ limits: { fileSize: limit, files: 1 } });
       if (!file) {
         throw new InputError(
           'No file in the upload: send the image as a multipart/form-data file field',
@@ -103,15 +111,25 @@ export function facebankRoutes(app: ZodApp, { ctx }: RouteDeps): void {
       try {
         const path = join(dir, 'upload');
         await pipeline(file.file, createWriteStream(path));
+        if (file.file.truncated) {
+          throw tooLarge(limit, 'The image');
+        }
         const fields = file.fields as Record<string, { value?: unknown } | undefined>;
         const bodyReviewer = fields.reviewer?.value;
-        const stored = await addFacebankUpload(
-          ctx,
-          await openEmbedder(),
-          show,
-          castId,
-          { path, fileName: basename(file.filename || 'upload') },
-          reviewerOf(request, config, typeof bodyReviewer === 'string' ? bodyReviewer : undefined),
+        const reviewer = reviewerOf(
+          request,
+          config,
+          typeof bodyReviewer === 'string' ? bodyReviewer : undefined,
+        );
+        const stored = await decodes.run(async () =>
+          addFacebankUpload(
+            ctx,
+            await openEmbedder(),
+            show,
+            castId,
+            { path, fileName: basename(file.filename || 'upload') },
+            reviewer,
+          ),
         );
         return reply.code(201).send({ ...view(stored), auto_assigned: renameShow(show) });
       } finally {

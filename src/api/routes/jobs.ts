@@ -1,11 +1,13 @@
 /**
  * @module Job routes: start a stage (local: the request waits and the stage dies with the connection; redis:
- * queued), read a job, cancel it, stream its events.
+ * queued), read a job, cancel it, stream its events (at most `api.sse_max_per_client` streams per client address and
+ * `api.sse_max_total` in all; more get 429).
  */
 import { z } from 'zod';
 import { jobEvents } from '../../jobs/index.ts';
 import type { RouteDeps, ZodApp } from '../deps.ts';
 import { disconnectSignal } from '../disconnect.ts';
+import { makeSseLimiter } from '../security/sse-limits.ts';
 import { jobBodySchema, jobIdSchema, stageSchema, toJobRequest } from '../schemas.ts';
 
 const jobParams = z.object({ job_id: jobIdSchema });
@@ -16,6 +18,7 @@ const jobParams = z.object({ job_id: jobIdSchema });
  * @param deps - jobs context and service
  */
 export function jobRoutes(app: ZodApp, { ctx, jobs }: RouteDeps): void {
+  const streams = makeSseLimiter(ctx.config.api.sse_max_per_client, ctx.config.api.sse_max_total);
   app.post(
     '/jobs/:stage',
     {
@@ -77,8 +80,12 @@ export function jobRoutes(app: ZodApp, { ctx, jobs }: RouteDeps): void {
     },
     async (request, reply) => {
       await jobs.status(request.params.job_id);
+      const release = streams.acquire(request.ip);
       const controller = new AbortController();
-      reply.raw.on('close', () => controller.abort());
+      reply.raw.on('close', () => {
+        release();
+        controller.abort();
+      });
       reply.hijack();
       reply.raw.writeHead(200, {
         'content-type': 'text/event-stream',
@@ -90,6 +97,7 @@ export function jobRoutes(app: ZodApp, { ctx, jobs }: RouteDeps): void {
           reply.raw.write(`event: ${ev.event}\ndata: ${JSON.stringify(ev.data)}\n\n`);
         }
       } finally {
+        release();
         reply.raw.end();
       }
     },

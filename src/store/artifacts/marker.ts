@@ -4,6 +4,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { DEVICES, STAGES, type EpisodeId, type RunId, type Stage } from '../../types.ts';
+import { videoFingerprintSchema } from './fingerprint.ts';
 import { readJsonArtifact, schemaVersionField, writeJsonArtifact } from './json-artifact.ts';
 
 /** Marker statuses. `stale` is derived by readers, never written. */
@@ -35,6 +36,16 @@ export const markerSchema = z.object({
   params_hash: z.string().regex(/^[0-9a-f]{16}$/),
   /** Upstream stage to `marker_id` of the upstream marker read. */
   inputs: z.partialRecord(z.enum(STAGES), z.uuid()),
+  /**
+   * Fingerprints of what the run read: the episode video, and the SHA-256 of each upstream marker file. Absent in
+   * markers written before fingerprints existed.
+   */
+  fingerprints: z
+    .object({
+      video: videoFingerprintSchema.nullable(),
+      upstream: z.partialRecord(z.enum(STAGES), z.string().regex(/^[0-9a-f]{64}$/)),
+    })
+    .optional(),
   /** Named output counts, e.g. `{ detections: 812, tracks: 14 }`. */
   counts: z.record(z.string(), z.number()),
   /** True when the stage succeeded but produced no rows (e.g. no face in the video). */
@@ -93,6 +104,8 @@ export interface MarkerStart {
   inputs: Marker['inputs'];
   /** Requested device and providers in effect, or null. */
   device: Marker['device'];
+  /** Input fingerprints (video, upstream markers). */
+  fingerprints?: Marker['fingerprints'];
 }
 
 /**
