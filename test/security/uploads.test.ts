@@ -130,6 +130,26 @@ describe('video uploads', () => {
     expect(view.json<{ has_video: boolean }>().has_video).toBe(false);
   });
 
+  it('answers 507 before writing when the disk lacks the room', async () => {
+    const full = await apiOf(join(dir, 'data'), {
+      api: { media_roots: [media], upload_min_free_bytes: 2 ** 52 },
+    });
+    try {
+      const body = multipart('v.mp4', readFileSync(CAP13), 'video/mp4');
+      const res = await full.inject({
+        method: 'POST',
+        url: `/episodes/${epId}/video`,
+        payload: body.payload,
+        headers: body.headers,
+      });
+      expect(res.statusCode).toBe(507);
+      expect(res.json<{ error: { message: string } }>().error.message).toMatch(/free disk space/);
+      expect(readdirSync(videoDir())).toEqual([]);
+    } finally {
+      await full.close();
+    }
+  });
+
   it('keeps the old video byte-equal when a re-upload is truncated or not a video', async () => {
     const good = readFileSync(CAP13);
     expect((await upload('good.mp4', good)).statusCode).toBe(200);
