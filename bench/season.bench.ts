@@ -194,7 +194,7 @@ export async function runSeasonBench(): Promise<void> {
     };
     return { env, dataDir, prefix };
   };
-  const results: Record<string, Scenario> = {};
+  const results: Record<string, Scenario | { error: string }> = {};
   const runs: [string, (env: NodeJS.ProcessEnv) => Promise<Scenario>][] = [
     ['local_run_dir', (env) => measureLocal(dir, env)],
     ['queue_1_worker', (env) => measureQueue(dir, env, 1)],
@@ -205,8 +205,15 @@ export async function runSeasonBench(): Promise<void> {
     const { env, dataDir, prefix } = fresh();
     try {
       results[name] = await measure(env);
+    } catch (err) {
+      // One failed scenario (a stage error) is reported in the JSON, its data directory kept for the job logs;
+      // the others still run.
+      const message = err instanceof Error ? err.message.slice(-2000) : String(err);
+      results[name] = { error: `${message}\n(job logs kept in ${dataDir})` };
     } finally {
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!('error' in (results[name] ?? {}))) {
+        rmSync(dataDir, { recursive: true, force: true });
+      }
       const redis = new Redis(redisUrl);
       try {
         const keys = await redis.keys(`${prefix}:*`);
@@ -218,19 +225,26 @@ export async function runSeasonBench(): Promise<void> {
       }
     }
   }
-  const local = results.local_run_dir!;
+  const perHour = (name: string): number | null => {
+    const r = results[name];
+    return r && 'episodes_per_hour' in r ? r.episodes_per_hour : null;
+  };
+  const relative = (name: string): number | null => {
+    const [a, b] = [perHour(name), perHour('local_run_dir')];
+    return a === null || b === null ? null : round(a / b, 3);
+  };
   const out = {
     season: { episodes: EPISODES, episode_s: EPISODE_S, folder: dir },
     machine: { cores: availableParallelism(), node: process.version },
     ...results,
     throughput_vs_local: {
-      queue_1_worker: round(results.queue_1_worker!.episodes_per_hour / local.episodes_per_hour, 3),
-      queue_2_workers: round(
-        results.queue_2_workers!.episodes_per_hour / local.episodes_per_hour,
-        3,
-      ),
+      queue_1_worker: relative('queue_1_worker'),
+      queue_2_workers: relative('queue_2_workers'),
     },
   };
+  if (Object.values(results).some((r) => 'error' in r)) {
+    process.exitCode = 1;
+  }
   process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
 }
 
