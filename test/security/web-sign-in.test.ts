@@ -1,0 +1,91 @@
+/**
+ * @module The web UI with accounts, in Debian's Chromium against a real `screenalytics serve`: the sign-in page
+ * first (a wrong password is refused), a reviewer signs in and sees the episodes, a viewer is marked read-only
+ * (`body[data-role=viewer]`, edit controls hidden), sign-out brings the sign-in page back; no page error and no
+ * Content-Security-Policy violation along the way.
+ */
+import { existsSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLIPS, JobsWorld } from '../jobs/harness.ts';
+import { CHROMIUM, ensureWebBuilt, launchChromium, openPage, waitUntil } from '../web/browser.ts';
+import { addUsers, PASSWORD } from './security-world.ts';
+
+const hasChromium = existsSync(CHROMIUM);
+
+describe.skipIf(!hasChromium)('web sign-in', () => {
+  let world: JobsWorld;
+  let url = '';
+  let browser: Browser;
+  let page: Page;
+  let errors: string[] = [];
+
+  beforeAll(async () => {
+    ensureWebBuilt();
+    world = await JobsWorld.create();
+    await addUsers(world.dataDir, { rita: 'reviewer', vic: 'viewer' });
+    url = (await world.startApi()).url;
+    browser = await launchChromium();
+    ({ page, errors } = await openPage(browser));
+    page.on('console', (m) => {
+      if (/Content Security Policy|Refused to/i.test(m.text())) {
+        errors.push(`csp: ${m.text()}`);
+      }
+    });
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await world?.close();
+  });
+
+  const signIn = async (name: string, password: string): Promise<void> => {
+    await page.getByRole('textbox', { name: 'Name' }).fill(name);
+    await page.locator('input[type=password]').fill(password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+  };
+
+  it('shows the sign-in page, refuses a wrong password, and signs a reviewer in', async () => {
+    await page.goto(`${url}/`);
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    await signIn('rita', 'wrong password');
+    await page.getByTestId('sign-in-error').waitFor();
+    await signIn('rita', PASSWORD);
+    await page.getByTestId('user-badge').waitFor();
+    expect(await page.getByTestId('user-badge').textContent()).toContain('rita (reviewer)');
+    await page.getByRole('link', { name: 'Episodes' }).waitFor();
+    expect(await page.locator('body').getAttribute('data-role')).toBe('reviewer');
+    const cookies = await page.context().cookies();
+    expect(cookies.find((c) => c.name === 'sa_session')).toMatchObject({
+      httpOnly: true,
+      sameSite: 'Strict',
+    });
+    expect(errors).toEqual([]);
+  });
+
+  it('signs out back to the sign-in page; a viewer is read-only', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    await signIn('vic', PASSWORD);
+    await page.getByTestId('user-badge').waitFor();
+    expect(await page.locator('body').getAttribute('data-role')).toBe('viewer');
+    const hidden = await page.evaluate(
+      `(() => { const b = document.createElement('button'); b.dataset.edit = ''; document.body.append(b);
+        return getComputedStyle(b).display; })()`,
+    );
+    expect(hidden).toBe('none');
+    const refused = await page.evaluate(
+      `fetch('/episodes', { method: 'POST', headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ show: 'Web', season: 1, episode: 1, video_path: ${JSON.stringify(CLIPS.cap13)} }),
+      }).then((r) => r.status)`,
+    );
+    expect(refused).toBe(403);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    await waitUntil('anonymous API', async () => {
+      const status = await page.evaluate(`fetch('/episodes').then((r) => r.status)`);
+      return status === 401;
+    });
+    expect(errors).toEqual([]);
+  });
+});
