@@ -10,7 +10,7 @@ import { readMarker, runPaths } from '../../src/store/index.ts';
 import { runCli } from '../helpers/cli.ts';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir.ts';
 import { CLIPS } from '../jobs/harness.ts';
-import { apiOf, multipart, type App } from './security-world.ts';
+import { addUsers, apiOf, multipart, signIn, type App } from './security-world.ts';
 
 const EP_ID = 'stale-s01e01';
 const STAGES = ['detect_track', 'faces_embed', 'cluster', 'screentime'];
@@ -99,5 +99,46 @@ describe('stale on input change', () => {
       expect(stages[stage]!.status, stage).toBe('stale');
       expect(stages[stage]!.stale_reason, stage).toMatch(/video changed/);
     }
+  });
+
+  it('records the signed-in reviewer of an edit whatever X-Reviewer says; a viewer gets 403', async () => {
+    await addUsers(dir, { rita: 'reviewer', vic: 'viewer' });
+    const rita = { cookie: await signIn(app, 'rita') };
+    const cast = await app.inject({
+      method: 'POST',
+      url: '/shows/stale/cast',
+      payload: { name: 'Someone' },
+      headers: rita,
+    });
+    expect(cast.statusCode).toBe(201);
+    const ids = await app.inject({
+      method: 'GET',
+      url: `/episodes/${EP_ID}/identities`,
+      headers: rita,
+    });
+    const id = ids.json<{ items: { identity_id: string }[] }>().items[0]!.identity_id;
+    const url = `/episodes/${EP_ID}/identities/${id}/assign`;
+    const vic = { cookie: await signIn(app, 'vic') };
+    const denied = await app.inject({
+      method: 'POST',
+      url,
+      payload: { cast_id: 'someone' },
+      headers: vic,
+    });
+    expect(denied.statusCode).toBe(403);
+    const forged = { ...rita, 'x-reviewer': 'mallory' };
+    const done = await app.inject({
+      method: 'POST',
+      url,
+      payload: { cast_id: 'someone', reviewer: 'mallory' },
+      headers: forged,
+    });
+    expect(done.statusCode).toBe(200);
+    const edits = await app.inject({
+      method: 'GET',
+      url: `/episodes/${EP_ID}/edits`,
+      headers: vic,
+    });
+    expect(edits.json<{ items: { reviewer: string }[] }>().items[0]!.reviewer).toBe('rita');
   });
 });
