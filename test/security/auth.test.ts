@@ -163,5 +163,13 @@ describe('auth', () => {
     expect(made.statusCode).toBe(201);
     expect(made.body).not.toContain('password');
     await signIn(app, 'newbie', 'long enough pw');
+    const audit = await app.inject({ method: 'GET', url: '/audit?limit=5', headers: ada });
+    expect(audit.json<{ items: { user_name: string; url: string }[] }>().items[0]).toMatchObject({
+      user_name: 'ada',
+      url: '/users',
+    });
+    expect((await app.inject({ method: 'GET', url: '/audit', headers: rita })).statusCode).toBe(
+      403,
+    );
   });
 });

@@ -1,5 +1,5 @@
 /**
- * @module Sign-in, sign-out, the caller, personal API tokens (own), and user management (admin). Passwords are
+ * @module Sign-in, sign-out, the caller, personal API tokens (own), user management and the audit log (admin). Passwords are
  * checked with argon2 (src/accounts); a failed sign-in says the same for an unknown name and a wrong password.
  */
 import { z } from 'zod';
@@ -10,6 +10,7 @@ import {
   getUserByName,
   hasUsers,
   listApiTokens,
+  listAudit,
   listUsers,
   removeUser,
   revokeApiToken,
@@ -152,6 +153,19 @@ export function authRoutes(app: ZodApp, { ctx }: RouteDeps): void {
       config: { role: 'admin', action: 'create the user' },
     },
     async (request, reply) => reply.code(201).send(await addUser(db, request.body)),
+  );
+
+  app.get(
+    '/audit',
+    {
+      schema: {
+        tags,
+        summary: 'Newest state-changing requests with their user (admin)',
+        querystring: z.object({ limit: z.coerce.number().int().min(1).max(1000).optional() }),
+      },
+      config: { role: 'admin', action: 'read the audit log' },
+    },
+    (request) => ({ items: listAudit(db, request.query.limit ?? 100) }),
   );
 
   app.delete(
