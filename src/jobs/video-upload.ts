@@ -113,6 +113,8 @@ export async function storeUploadedVideo(
   mkdirSync(dir, { recursive: true });
   await requireFreeSpace(dir, (info.declaredBytes ?? 0) + headroom);
   const tmp = join(dir, `.upload-${randomUUID()}${ext}`);
+  // The multipart parser stops passing bytes at its limit but reads the rest of the part: fail at once instead.
+  body.once('limit', () => body.destroy(tooLarge(limit)));
   try {
     await pipeline(body, sizeLimit(limit), createWriteStream(tmp, { flags: 'wx' }));
     if (info.truncated?.()) {

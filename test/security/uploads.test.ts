@@ -11,6 +11,7 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import sharp from 'sharp';
@@ -128,6 +129,46 @@ describe('video uploads', () => {
     expect(listed).toEqual([]);
     const view = await app.inject({ method: 'GET', url: `/episodes/${epId}` });
     expect(view.json<{ has_video: boolean }>().has_video).toBe(false);
+  });
+
+  it('answers 413 over a real socket before a 1 GiB chunked upload is read', async () => {
+    const server = await apiOf(join(dir, 'data'), { api: { upload_max_bytes: LIMIT_BYTES } });
+    const base = await server.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const totalBytes = 1024 ** 3;
+      let sentBytes = 0;
+      const status = await new Promise<number>((done, fail) => {
+        const req = request(`${base}/episodes/${epId}/video`, {
+          method: 'POST',
+          headers: { 'content-type': 'multipart/form-data; boundary=----b' },
+        });
+        req.on('response', (res) => {
+          res.resume();
+          done(res.statusCode ?? 0);
+          req.destroy();
+        });
+        req.on('error', fail);
+        req.write(
+          '------b\r\nContent-Disposition: form-data; name="file"; filename="v.mp4"\r\n\r\n',
+        );
+        const chunk = Buffer.alloc(1024 * 1024);
+        const pump = (): void => {
+          while (sentBytes < totalBytes && !req.destroyed) {
+            sentBytes += chunk.length;
+            if (!req.write(chunk)) {
+              req.once('drain', pump);
+              return;
+            }
+          }
+        };
+        pump();
+      });
+      expect(status).toBe(413);
+      expect(sentBytes).toBeLessThan(64 * 1024 ** 2);
+      expect(readdirSync(videoDir())).toEqual([]);
+    } finally {
+      await server.close();
+    }
   });
 
   it('answers 507 before writing when the disk lacks the room', async () => {

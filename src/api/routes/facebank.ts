@@ -110,6 +110,7 @@ export function facebankRoutes(app: ZodApp, { ctx }: RouteDeps): void {
       const dir = await mkdtemp(join(tmpdir(), 'sa-facebank-'));
       try {
         const path = join(dir, 'upload');
+        file.file.once('limit', () => file.file.destroy(tooLarge(limit, 'The image')));
         await pipeline(file.file, createWriteStream(path));
         if (file.file.truncated) {
           throw tooLarge(limit, 'The image');
