@@ -172,4 +172,13 @@ describe('auth', () => {
       403,
     );
   });
+
+  it('answers 429 after 5 failed sign-ins for a name, even with the right password', async () => {
+    const attempt = (password: string) =>
+      app.inject({ method: 'POST', url: '/auth/sign-in', payload: { name: 'vic', password } });
+    for (let i = 0; i < 5; i++) {
+      expect((await attempt(`guess-${i}-guess`)).statusCode).toBe(401);
+    }
+    expect((await attempt('correct horse battery')).statusCode).toBe(429);
+  });
 });

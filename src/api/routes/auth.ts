@@ -18,6 +18,7 @@ import {
 } from '../../store/index.ts';
 import type { AuthUser } from '../auth.ts';
 import type { RouteDeps, ZodApp } from '../deps.ts';
+import { makeSignInThrottle } from '../security/sign-in-throttle.ts';
 
 const nameSchema = z.string().min(1).max(64);
 const passwordSchema = z.string().min(1).max(MAX_PASSWORD_CHARS);
@@ -42,6 +43,7 @@ function accountOf(user: AuthUser | null): AuthUser & { user_id: number } {
  */
 export function authRoutes(app: ZodApp, { ctx }: RouteDeps): void {
   const { db } = ctx;
+  const throttle = makeSignInThrottle();
 
   app.post(
     '/auth/sign-in',
@@ -55,11 +57,14 @@ export function authRoutes(app: ZodApp, { ctx }: RouteDeps): void {
     },
     async (request) => {
       const { name, password } = request.body;
+      throttle.check(name, request.ip);
       const ok = await verifyPassword(getPasswordHash(db, name), password);
       const user = ok ? getUserByName(db, name) : null;
       if (!user) {
+        throttle.fail(name, request.ip);
         throw new AppError('UNAUTHENTICATED', 401, 'Wrong user name or password');
       }
+      throttle.succeed(name);
       await request.session.regenerate();
       request.session.user_id = user.user_id;
       return { user: { name: user.name, role: user.role, via: 'session' } };
