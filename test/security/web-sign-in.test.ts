@@ -1,6 +1,7 @@
 /**
  * @module The web UI with accounts, in Debian's Chromium against a real `screenalytics serve`: the sign-in page
- * first (a wrong password is refused), a reviewer signs in and sees the episodes, a viewer is marked read-only
+ * first (a wrong password is refused), a reviewer signs in and sees the episodes, creates an API token (shown once)
+ * and revokes it, a viewer is marked read-only
  * (`body[data-role=viewer]`, edit controls hidden), sign-out brings the sign-in page back; no page error and no
  * Content-Security-Policy violation along the way.
  */
@@ -60,6 +61,22 @@ describe.skipIf(!hasChromium)('web sign-in', () => {
       httpOnly: true,
       sameSite: 'Strict',
     });
+    expect(errors).toEqual([]);
+  });
+
+  it('creates an API token in the UI, shown once, that opens the API, then revokes it', async () => {
+    await page.getByRole('button', { name: 'Tokens' }).click();
+    await page.getByRole('textbox', { name: 'Label' }).fill('ci script');
+    await page.getByRole('button', { name: 'Create token' }).click();
+    const token = ((await page.getByTestId('new-token').locator('pre').textContent()) ?? '').trim();
+    expect(token).toMatch(/^sa_/);
+    const bearer = { authorization: `Bearer ${token}` };
+    expect((await fetch(`${url}/auth/me`, { headers: bearer })).status).toBe(200);
+    const row = page.locator('[data-testid^="token-tok_"]');
+    await row.getByRole('button', { name: 'Revoke' }).click();
+    await row.waitFor({ state: 'detached' });
+    expect((await fetch(`${url}/episodes`, { headers: bearer })).status).toBe(401);
+    await page.keyboard.press('Escape');
     expect(errors).toEqual([]);
   });
 

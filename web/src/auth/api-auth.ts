@@ -33,3 +33,26 @@ export const signIn = (name: string, password: string): Promise<{ user: Me }> =>
 
 /** Ends the session. */
 export const signOut = (): Promise<null> => request('POST', '/auth/sign-out');
+
+/** A personal API token as listed (never its value). */
+export interface ApiTokenView {
+  /** Public id, used to revoke it. */
+  token_id: string;
+  /** What it is for. */
+  label: string;
+  /** Creation time, ISO 8601 UTC. */
+  created_at: string;
+  /** Last use, ISO 8601 UTC, or null. */
+  last_used_at: string | null;
+}
+
+/** @returns the caller's tokens */
+export const listTokens = (): Promise<{ items: ApiTokenView[] }> => request('GET', '/auth/tokens');
+
+/** @returns a new token with its value, shown once */
+export const createToken = (label: string): Promise<ApiTokenView & { token: string }> =>
+  request('POST', '/auth/tokens', { label });
+
+/** Revokes one of the caller's tokens. */
+export const revokeToken = (tokenId: string): Promise<null> =>
+  request('DELETE', `/auth/tokens/${tokenId}`);

@@ -1,13 +1,14 @@
 /**
  * @module The sign-in gate of the UI: while accounts exist and nobody is signed in, the sign-in page instead of the
- * app; once signed in, the app with a corner badge (name, role, Sign out). The caller's role is given to the pages
+ * app; once signed in, the app with a corner badge (name, role, API tokens, Sign out). The caller's role is given to the pages
  * through `useRole()`, and on `<body data-role>`: for viewers, every element marked `data-edit` is hidden.
  */
 import { Button, Group, Loader, Paper, Text } from '@mantine/core';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { createContext, useContext, useEffect, type ReactNode } from 'react';
+import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
 import { SignInPage } from '../pages/sign-in/sign-in-page.tsx';
 import { getMe, signOut, type Me } from './api-auth.ts';
+import { TokensDialog } from './tokens-dialog.tsx';
 
 const RoleContext = createContext<Me['role']>('admin');
 
@@ -33,6 +34,7 @@ export function AuthGate({ children }: { children: ReactNode }) {
   const client = useQueryClient();
   const me = useQuery({ queryKey: ['auth', 'me'], queryFn: getMe, refetchInterval: 60_000 });
   const role = me.data?.user?.role ?? 'admin';
+  const [tokensOpen, setTokensOpen] = useState(false);
   useEffect(() => {
     document.body.dataset.role = role;
   }, [role]);
@@ -60,6 +62,9 @@ export function AuthGate({ children }: { children: ReactNode }) {
             <Text size="sm">
               {user.name} ({user.role})
             </Text>
+            <Button size="compact-xs" variant="subtle" onClick={() => setTokensOpen(true)}>
+              Tokens
+            </Button>
             <Button
               size="compact-xs"
               variant="subtle"
@@ -70,6 +75,7 @@ export function AuthGate({ children }: { children: ReactNode }) {
               Sign out
             </Button>
           </Group>
+          <TokensDialog opened={tokensOpen} onClose={() => setTokensOpen(false)} />
         </Paper>
       ) : null}
     </RoleContext.Provider>
