@@ -56,6 +56,7 @@ describe.skipIf(!hasChromium)('web sign-in', () => {
     expect(await page.getByTestId('user-badge').textContent()).toContain('rita (reviewer)');
     await page.getByRole('link', { name: 'Episodes' }).waitFor();
     expect(await page.locator('body').getAttribute('data-role')).toBe('reviewer');
+    expect(await page.getByRole('button', { name: 'New episode' }).isVisible()).toBe(true);
     const cookies = await page.context().cookies();
     expect(cookies.find((c) => c.name === 'sa_session')).toMatchObject({
       httpOnly: true,
@@ -86,6 +87,8 @@ describe.skipIf(!hasChromium)('web sign-in', () => {
     await signIn('vic', PASSWORD);
     await page.getByTestId('user-badge').waitFor();
     expect(await page.locator('body').getAttribute('data-role')).toBe('viewer');
+    await page.getByRole('link', { name: 'Episodes' }).waitFor();
+    expect(await page.getByRole('button', { name: 'New episode' }).isVisible()).toBe(false);
     const hidden = await page.evaluate(
       `(() => { const b = document.createElement('button'); b.dataset.edit = ''; document.body.append(b);
         return getComputedStyle(b).display; })()`,

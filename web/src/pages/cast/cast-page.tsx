@@ -98,7 +98,7 @@ export function CastPage({ show }: CastPageProps) {
             onChange={(e) => setName(e.currentTarget.value)}
             aria-label="New cast member name"
           />
-          <Button onClick={() => void add()} disabled={name.trim() === ''}>
+          <Button data-edit onClick={() => void add()} disabled={name.trim() === ''}>
             Add cast member
           </Button>
         </Group>

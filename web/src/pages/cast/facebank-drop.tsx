@@ -92,7 +92,12 @@ export function FacebankDrop({ show, castId, name, onUploaded }: FacebankDropPro
           <Text size="xs" c="dimmed">
             Drop face images of {name} here
           </Text>
-          <Button variant="subtle" size="compact-xs" onClick={() => input.current?.click()}>
+          <Button
+            data-edit
+            variant="subtle"
+            size="compact-xs"
+            onClick={() => input.current?.click()}
+          >
             + images
           </Button>
         </Group>

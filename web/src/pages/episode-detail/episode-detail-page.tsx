@@ -91,6 +91,7 @@ export function EpisodeDetailPage({ epId }: EpisodeDetailPageProps) {
           {status.data?.run_id ? `Run ${status.data.run_id}` : 'No run yet: Run all starts one'}
         </Text>
         <Button
+          data-edit
           onClick={() =>
             guard('Run all', () => {
               setLogStage(null);

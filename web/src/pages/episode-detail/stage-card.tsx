@@ -118,6 +118,7 @@ export function StageCard(props: StageCardProps) {
           )}
         </Group>
         <Button
+          data-edit
           onClick={props.onRun}
           disabled={busy || blocked !== null}
           title={blocked ?? undefined}
@@ -162,11 +163,11 @@ export function StageCard(props: StageCardProps) {
               gone. Resume continues from the last checkpoint in the same run; Cancel ends the job.
             </Text>
             <Group gap="xs">
-              <Button color="orange" onClick={props.onResume}>
+              <Button data-edit color="orange" onClick={props.onResume}>
                 Resume
               </Button>
               {job.job_id && (
-                <Button variant="default" onClick={props.onCancel}>
+                <Button data-edit variant="default" onClick={props.onCancel}>
                   Cancel
                 </Button>
               )}
@@ -176,7 +177,7 @@ export function StageCard(props: StageCardProps) {
           busy &&
           (local || job?.job_id) && (
             <Group>
-              <Button variant="default" color="red" onClick={props.onCancel}>
+              <Button data-edit variant="default" color="red" onClick={props.onCancel}>
                 Cancel
               </Button>
             </Group>

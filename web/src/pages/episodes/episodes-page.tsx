@@ -67,7 +67,11 @@ export function EpisodesPage() {
     <Stack gap="sm">
       <Group justify="space-between">
         <Title order={2}>Episodes</Title>
-        <Button onClick={() => setCreating((v) => !v)} variant={creating ? 'default' : 'filled'}>
+        <Button
+          data-edit
+          onClick={() => setCreating((v) => !v)}
+          variant={creating ? 'default' : 'filled'}
+        >
           {creating ? 'Close' : 'New episode'}
         </Button>
       </Group>
@@ -144,6 +148,7 @@ export function EpisodesPage() {
                 <Table.Td>{formatTime(e.updated_at)}</Table.Td>
                 <Table.Td>
                   <Button
+                    data-edit
                     variant="subtle"
                     color="red"
                     size="compact-xs"

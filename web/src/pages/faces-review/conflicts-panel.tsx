@@ -45,6 +45,7 @@ export function ConflictsPanel({ epId, data }: ConflictsPanelProps) {
             ))}
             {c.votes.map((v) => (
               <Button
+                data-edit
                 key={v.cast_id}
                 size="compact-xs"
                 variant="light"
@@ -58,6 +59,7 @@ export function ConflictsPanel({ epId, data }: ConflictsPanelProps) {
               </Button>
             ))}
             <Button
+              data-edit
               size="compact-xs"
               variant="default"
               onClick={() =>

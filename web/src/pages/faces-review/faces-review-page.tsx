@@ -155,6 +155,7 @@ export function FacesReviewPage({ epId }: FacesReviewPageProps) {
             </Text>
           )}
           <Button
+            data-edit
             variant="light"
             disabled={data.longOp !== null}
             onClick={() =>
@@ -166,6 +167,7 @@ export function FacesReviewPage({ epId }: FacesReviewPageProps) {
             Accept all auto/high
           </Button>
           <Button
+            data-edit
             variant="default"
             disabled={data.longOp !== null}
             onClick={() => void data.runLong('group', () => review.autoGroup(epId, mode))}
@@ -173,6 +175,7 @@ export function FacesReviewPage({ epId }: FacesReviewPageProps) {
             Auto group
           </Button>
           <Button
+            data-edit
             variant="default"
             disabled={data.longOp !== null}
             onClick={() =>
@@ -181,7 +184,7 @@ export function FacesReviewPage({ epId }: FacesReviewPageProps) {
           >
             Refresh similarity
           </Button>
-          <Button variant="default" onClick={undo}>
+          <Button data-edit variant="default" onClick={undo}>
             Undo
           </Button>
         </Group>
@@ -197,7 +200,7 @@ export function FacesReviewPage({ epId }: FacesReviewPageProps) {
             onPick={(c, n) => assign(selected, c, n)}
             placeholder="Assign selected to…"
           />
-          <Button variant="default" disabled={selected.length < 2} onClick={merge}>
+          <Button data-edit variant="default" disabled={selected.length < 2} onClick={merge}>
             Merge into{' '}
             {focused && selected.includes(focused.identity_id) ? focused.identity_id : selected[0]}
           </Button>

@@ -47,6 +47,7 @@ export function GroupsPanel({ epId, data }: GroupsPanelProps) {
                 similarity {g.similarity.toFixed(2)}
               </Text>
               <Button
+                data-edit
                 variant="light"
                 onClick={() =>
                   void data.send(`Merged ${ids.join(', ')} into ${target}`, (v) =>

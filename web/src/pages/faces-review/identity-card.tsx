@@ -116,6 +116,7 @@ export function IdentityCard(props: IdentityCardProps) {
               </Badge>
               <Tooltip label="Unassign">
                 <ActionIcon
+                  data-edit
                   size="xs"
                   variant="subtle"
                   color="gray"
@@ -134,6 +135,7 @@ export function IdentityCard(props: IdentityCardProps) {
             >
               <Tooltip label={`Assign to ${top.name} (a)`}>
                 <ActionIcon
+                  data-edit
                   size="xs"
                   variant="light"
                   onClick={() => props.onAssign(top.cast_id, top.name)}

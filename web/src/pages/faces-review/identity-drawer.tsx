@@ -145,6 +145,7 @@ export function IdentityDrawer({ epId, identity, identities, data, onClose }: Id
             }
           />
           <Button
+            data-edit
             variant="default"
             disabled={picked.length === 0}
             onClick={() =>
@@ -156,6 +157,7 @@ export function IdentityDrawer({ epId, identity, identities, data, onClose }: Id
             Not a face
           </Button>
           <Button
+            data-edit
             variant="subtle"
             disabled={picked.length === 0}
             onClick={() =>
@@ -165,6 +167,7 @@ export function IdentityDrawer({ epId, identity, identities, data, onClose }: Id
             Clear override
           </Button>
           <Button
+            data-edit
             variant="default"
             disabled={picked.length === 0 || picked.length === (identity?.tracks ?? 0)}
             onClick={() =>
@@ -176,6 +179,7 @@ export function IdentityDrawer({ epId, identity, identities, data, onClose }: Id
             Split off
           </Button>
           <Button
+            data-edit
             variant="default"
             disabled={(identity?.tracks ?? 0) < 2}
             onClick={() =>

@@ -123,7 +123,12 @@ export function ScreenTimePage({ epId }: ScreenTimePageProps) {
               {running}
             </Text>
           )}
-          <Button onClick={() => void recompute()} loading={running !== null} variant="light">
+          <Button
+            data-edit
+            onClick={() => void recompute()}
+            loading={running !== null}
+            variant="light"
+          >
             Recompute screen time
           </Button>
           <Button

@@ -94,7 +94,7 @@ export function SeasonPage({ show, season }: SeasonPageProps) {
           </Text>
         </Stack>
         <Group gap="xs">
-          <Button variant="light" onClick={() => setAdding(true)}>
+          <Button data-edit variant="light" onClick={() => setAdding(true)}>
             Add episodes
           </Button>
           {EXPORTS.map((x) => (

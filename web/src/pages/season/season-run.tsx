@@ -152,7 +152,12 @@ export function SeasonRun({ show, season, onActiveChange }: SeasonRunProps) {
               data={[...PROFILES]}
               allowDeselect={false}
             />
-            <Button onClick={() => void run()} loading={starting} disabled={running || !settings}>
+            <Button
+              data-edit
+              onClick={() => void run()}
+              loading={starting}
+              disabled={running || !settings}
+            >
               Run season
             </Button>
           </Group>
