@@ -1,18 +1,21 @@
 /**
  * @module The web UI with accounts, in Debian's Chromium against a real `screenalytics serve`: the sign-in page
- * first (a wrong password is refused), a reviewer signs in and sees the episodes, creates an API token (shown once)
+ * first (a wrong password is refused), a reviewer signs in, sees the episodes and assigns an identity on Faces Review
+ * (the edit log names her), creates an API token (shown once)
  * and revokes it, a viewer is marked read-only
- * (`body[data-role=viewer]`, edit controls hidden), sign-out brings the sign-in page back; no page error and no
+ * (`body[data-role=viewer]`: no New episode, no assign picker, no Undo), sign-out brings the sign-in page back; no page error and no
  * Content-Security-Policy violation along the way.
  */
 import { existsSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.ts';
 import { CLIPS, JobsWorld } from '../jobs/harness.ts';
 import { CHROMIUM, ensureWebBuilt, launchChromium, openPage, waitUntil } from '../web/browser.ts';
 import { addUsers, PASSWORD } from './security-world.ts';
 
 const hasChromium = existsSync(CHROMIUM);
+const EP_ID = 'web-s01e01';
 
 describe.skipIf(!hasChromium)('web sign-in', () => {
   let world: JobsWorld;
@@ -25,6 +28,8 @@ describe.skipIf(!hasChromium)('web sign-in', () => {
     ensureWebBuilt();
     world = await JobsWorld.create();
     await addUsers(world.dataDir, { rita: 'reviewer', vic: 'viewer' });
+    const cli = await runCli(['run', CLIPS.cap13, '--ep-id', EP_ID], { dataDir: world.dataDir });
+    expect(cli.code, cli.stderr).toBe(0);
     url = (await world.startApi()).url;
     browser = await launchChromium();
     ({ page, errors } = await openPage(browser));
@@ -65,6 +70,21 @@ describe.skipIf(!hasChromium)('web sign-in', () => {
     expect(errors).toEqual([]);
   });
 
+  it('lets the reviewer assign an identity on Faces Review, recorded under her name', async () => {
+    await page.goto(`${url}/ui/episodes/${EP_ID}/faces`);
+    const card = page.getByTestId('identity-id_0001');
+    await card.waitFor();
+    const picker = card.getByRole('combobox', { name: 'assign id_0001' });
+    await picker.click();
+    await picker.fill('Cap Person');
+    await page.getByRole('option', { name: '+ New cast member "Cap Person"' }).click();
+    await card.getByTestId('assigned-name').getByText('Cap Person').waitFor();
+    const edits = await page.evaluate(`fetch('/episodes/${EP_ID}/edits').then((r) => r.json())`);
+    const first = (edits as { items: { reviewer: string }[] }).items.at(-1);
+    expect(first?.reviewer).toBe('rita');
+    expect(errors).toEqual([]);
+  });
+
   it('creates an API token in the UI, shown once, that opens the API, then revokes it', async () => {
     await page.getByRole('button', { name: 'Tokens' }).click();
     await page.getByRole('textbox', { name: 'Label' }).fill('ci script');
@@ -89,6 +109,11 @@ describe.skipIf(!hasChromium)('web sign-in', () => {
     expect(await page.locator('body').getAttribute('data-role')).toBe('viewer');
     await page.getByRole('link', { name: 'Episodes' }).waitFor();
     expect(await page.getByRole('button', { name: 'New episode' }).isVisible()).toBe(false);
+    await page.goto(`${url}/ui/episodes/${EP_ID}/faces`);
+    const card = page.getByTestId('identity-id_0001');
+    await card.getByTestId('assigned-name').getByText('Cap Person').waitFor();
+    expect(await card.getByRole('combobox', { name: 'assign id_0001' }).isVisible()).toBe(false);
+    expect(await page.getByRole('button', { name: 'Undo' }).isVisible()).toBe(false);
     const hidden = await page.evaluate(
       `(() => { const b = document.createElement('button'); b.dataset.edit = ''; document.body.append(b);
         return getComputedStyle(b).display; })()`,

@@ -66,6 +66,7 @@ export function CastPicker({
 
   return (
     <Select
+      data-edit
       size="xs"
       w={w}
       searchable

@@ -123,6 +123,7 @@ export function IdentityDrawer({ epId, identity, identities, data, onClose }: Id
         </Text>
         <Group gap="xs">
           <Select
+            data-edit
             size="xs"
             w={200}
             placeholder={
