@@ -57,14 +57,16 @@ export {
 } from './season-episodes.ts';
 export {
   seasonEpisodes,
-  seasonRunStatus,
   startSeasonRun,
   type LocalSeasonEpisode,
   type LocalSeasonRun,
   type QueuedSeasonRun,
+  type SeasonRunRequest,
+} from './season-run.ts';
+export {
+  seasonRunStatus,
   type SeasonEpisodeProgress,
   type SeasonEpisodeState,
-  type SeasonRunRequest,
   type SeasonRunStatus,
-} from './season-run.ts';
+} from './season-status.ts';
 export { startWorker, type StageWorker } from './worker.ts';

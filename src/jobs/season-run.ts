@@ -2,7 +2,8 @@
  * @module Running every stage of every episode of a season. `redis`: each episode gets a new run and its
  * detect_track is queued with the rest of the chain (season-chain.ts), so N workers take episodes concurrently
  * and the chain goes on server-side. `local`: the episodes run one after another in this process, each stage a
- * local job (as `POST /jobs/{stage}` runs it). The progress of either is read back from the job rows.
+ * local job (as `POST /jobs/{stage}` runs it). The progress of either is read back from the job rows
+ * (season-status.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { ConflictError, NotFoundError } from '../errors.ts';
@@ -10,19 +11,17 @@ import {
   createRun,
   listActiveJobs,
   listEpisodes,
-  listStageJobs,
   readSource,
   slugify,
   sourceJson,
   type Episode,
   type ExecutionMode,
-  type Job,
 } from '../store/index.ts';
 import { STAGES, type DeviceName, type ProfileName, type Stage } from '../types.ts';
 import type { JobsContext } from './context.ts';
-import { viewJob } from './job-view.ts';
-import { writeSeasonRun, readSeasonRun, type SeasonRunRecord } from './season-record.ts';
-import type { JobsService, LocalResult } from './service.ts';
+import { writeSeasonRun, type SeasonRunRecord } from './season-record.ts';
+import { planStage } from './plan.ts';
+import type { JobsService, LocalResult, QueuedResult } from './service.ts';
 
 /** A season run request. */
 export interface SeasonRunRequest {
@@ -77,48 +76,6 @@ export interface LocalSeasonRun {
   episodes: LocalSeasonEpisode[];
   /** Why it ran locally although no mode was asked for (Redis down), or null. */
   warning: string | null;
-}
-
-/** State of one episode in a season run. */
-export type SeasonEpisodeState =
-  'not_started' | 'queued' | 'running' | 'stalled' | 'success' | 'error' | 'cancelled';
-
-/** Progress of one episode, from its job rows. */
-export interface SeasonEpisodeProgress {
-  /** Episode id. */
-  ep_id: string;
-  /** Episode number. */
-  episode: number;
-  /** Run followed: the season run's, else the episode's latest job's; null when none. */
-  run_id: string | null;
-  /** Stage of the current (or last) job, or null when none ran. */
-  stage: Stage | null;
-  /** State of the episode: its current job's, `queued` between two stages of a chain, `success` once screentime is. */
-  state: SeasonEpisodeState;
-  /** Percent of the episode's four stages done (0-100, one decimal; each stage a quarter), or null when unknown. */
-  pct: number | null;
-  /** Percent of the current stage done, or null. */
-  stage_pct: number | null;
-  /** Job id of the current job (redis mode), or null. */
-  job_id: string | null;
-  /** One-line error of a failed or stopped episode, or null. */
-  error: string | null;
-}
-
-/** Progress of a season run. */
-export interface SeasonRunStatus {
-  /** Show id. */
-  show_id: string;
-  /** Season number. */
-  season: number;
-  /** Id of the latest season run, or null when the season never ran as one. */
-  season_job_id: string | null;
-  /** Its execution mode, or null. */
-  execution_mode: ExecutionMode | null;
-  /** True while an episode is queued, running or stalled (or waiting between two stages of its chain). */
-  active: boolean;
-  /** Per episode, in episode order. */
-  episodes: SeasonEpisodeProgress[];
 }
 
 const CHAIN_AFTER_DETECT: Stage[] = STAGES.slice(1);
@@ -190,6 +147,18 @@ export async function startSeasonRun(
   refuseWhenBusy(ctx, episodes);
   const { mode, warning } = await jobs.chooseMode(request.executionMode);
   const profile = request.profile ?? ctx.config.profile;
+  if (mode === 'local') {
+    // DEVICE_UNAVAILABLE (400) before any run is created, as a local job fails before it is admitted.
+    planStage(
+      ctx.config,
+      {
+        profile,
+        device: request.device ?? ctx.config.device,
+        allow_cpu_fallback: ctx.config.allow_cpu_fallback,
+      },
+      ctx.config.jobs.local_max_threads,
+    );
+  }
   const record: SeasonRunRecord = {
     schema_version: 1,
     season_job_id: `season-${randomUUID()}`,
@@ -257,11 +226,20 @@ async function runLocally(
       continue;
     }
     for (const stage of STAGES) {
-      const result = await jobs.submit(
-        stage,
-        { epId, runId, ...base, executionMode: 'local' },
-        { signal },
-      );
+      let result: LocalResult | QueuedResult;
+      try {
+        result = await jobs.submit(
+          stage,
+          { epId, runId, ...base, executionMode: 'local' },
+          { signal },
+        );
+      } catch (err) {
+        // Not admitted (a stage job started meanwhile by someone else): this episode stops, the others run.
+        const error = err instanceof Error ? err.message : String(err);
+        episode.stages.push({ stage, status: 'error', elapsed_seconds: 0, error });
+        episode.status = 'error';
+        break;
+      }
       if (result.execution_mode !== 'local') {
         continue;
       }
@@ -277,114 +255,4 @@ async function runLocally(
       }
     }
   }
-}
-
-/** The newest job of each stage of the run, in stage order (absent stages left out). */
-function jobsOfRun(ctx: JobsContext, epId: string, runId: string | null): Job[] {
-  const latest = STAGES.flatMap((stage) => listStageJobs(ctx.db, epId, stage, 8));
-  const run =
-    runId ??
-    latest.reduce<Job | null>((a, j) => (a === null || j.created_at > a.created_at ? j : a), null)
-      ?.run_id ??
-    null;
-  return STAGES.flatMap((stage) => {
-    const job = latest.find((j) => j.stage === stage && j.run_id === run);
-    return job ? [job] : [];
-  });
-}
-
-function progressOf(
-  ctx: JobsContext,
-  episode: Episode,
-  runId: string | null,
-  inChain: boolean,
-  now: Date,
-): SeasonEpisodeProgress {
-  const jobs = jobsOfRun(ctx, episode.ep_id, runId);
-  const base = {
-    ep_id: episode.ep_id,
-    episode: episode.episode,
-    run_id: runId ?? jobs[0]?.run_id ?? null,
-  };
-  const last = jobs.at(-1);
-  if (!last) {
-    return {
-      ...base,
-      stage: null,
-      state: inChain ? 'queued' : 'not_started',
-      pct: inChain ? 0 : null,
-      stage_pct: null,
-      job_id: null,
-      error: null,
-    };
-  }
-  const index = STAGES.indexOf(last.stage);
-  const view = viewJob(ctx, last, now);
-  const stagePct =
-    last.state === 'success' ? 100 : (view.progress?.pct ?? (last.state === 'queued' ? 0 : null));
-  const pct =
-    stagePct === null ? null : Math.round(((index * 100 + stagePct) / STAGES.length) * 10) / 10;
-  let state: SeasonEpisodeState;
-  let error = last.error;
-  if (last.state === 'success') {
-    const finishedMs = Date.parse(last.finished_at ?? last.created_at);
-    const waitedS = (now.getTime() - finishedMs) / 1000;
-    if (index === STAGES.length - 1) {
-      state = 'success';
-    } else if (inChain && waitedS <= ctx.config.jobs.stall_after_s) {
-      state = 'queued';
-    } else {
-      state = 'error';
-      error = inChain
-        ? `the chain stopped after ${last.stage}: run the season again, or the next stage with POST /jobs/${STAGES[index + 1]}`
-        : `only ran up to ${last.stage}`;
-    }
-  } else if (view.stalled) {
-    state = 'stalled';
-  } else {
-    state = last.state;
-  }
-  return {
-    ...base,
-    stage: last.stage,
-    state,
-    pct,
-    stage_pct: stagePct,
-    job_id: view.job_id,
-    error,
-  };
-}
-
-/**
- * Reports a season run's progress per episode from the job rows (and `progress.json` of running stages).
- * @param ctx - jobs context
- * @param show - show id or name
- * @param season - season number
- * @param now - the time (stalls and waits between chain stages are judged against it)
- * @returns the status; episodes outside the latest season run are reported from their latest jobs
- * @throws NotFoundError when the season has no episode with a video
- */
-export function seasonRunStatus(
-  ctx: JobsContext,
-  show: string,
-  season: number,
-  now: Date = new Date(),
-): SeasonRunStatus {
-  const { showId, episodes } = seasonEpisodes(ctx, show, season);
-  const record = readSeasonRun(ctx.config.data_dir, showId, season);
-  const runs = new Map(record?.episodes.map((e) => [e.ep_id, e.run_id]));
-  const waiting = record !== null && record.ended_at === null;
-  const items = episodes.map((e) =>
-    progressOf(ctx, e, runs.get(e.ep_id) ?? null, waiting && runs.has(e.ep_id), now),
-  );
-  return {
-    show_id: showId,
-    season,
-    season_job_id: record?.season_job_id ?? null,
-    execution_mode: record?.execution_mode ?? null,
-    active: items.some(
-      (i) => i.state === 'queued' || i.state === 'running' || i.state === 'stalled',
-    ),
-    episodes: items,
-  };
 }
