@@ -91,7 +91,8 @@ export async function sortSeasonFiles(inputs: readonly SeasonFileInput[]): Promi
       if (!(err instanceof InputError)) {
         throw err;
       }
-      skipped.push({ file: name, reason: err.message });
+      // The probe names the file it read: an upload's staging path means nothing to the user, its name does.
+      skipped.push({ file: name, reason: err.message.replaceAll(path, name) });
     }
   }
   if (readable.length === 0) {

@@ -117,7 +117,9 @@ describe('POST /shows/{show}/seasons/{season}/episodes', () => {
         { ep_id: 'upload-s02e01', episode: 1, file: 'Pilot.S01E01.mp4' },
         { ep_id: 'upload-s02e02', episode: 2, file: 'Second.S01E02.mp4' },
       ],
-      skipped: [{ file: 'notes.txt' }],
+      skipped: [
+        { file: 'notes.txt', reason: expect.stringMatching(/^[^/]*notes\.txt[^/]*$/) as string },
+      ],
     });
     const meta = await app.inject({ method: 'GET', url: '/episodes/upload-s02e02/video_meta' });
     expect(meta.json<{ video_path: string }>().video_path).toMatch(
