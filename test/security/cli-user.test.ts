@@ -40,6 +40,42 @@ function cli(
   return new Promise((done) => child.on('close', (code) => done({ code, out, err })));
 }
 
+/** Starts `serve` with `args`; resolves with its output once `until` appears or it exits. */
+function serve(args: string[], until: RegExp): Promise<{ code: number | null; out: string }> {
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !k.startsWith('SCREENALYTICS_')),
+  );
+  const child = spawn(
+    process.execPath,
+    [join(REPO_ROOT, 'bin', 'screenalytics.js'), 'serve', '--port', '0', ...args],
+    { cwd: REPO_ROOT, env: { ...env, SCREENALYTICS_DATA_DIR: dir } },
+  );
+  let out = '';
+  return new Promise((done) => {
+    const onData = (s: string): void => {
+      out += s;
+      if (until.test(out)) {
+        child.kill('SIGTERM');
+      }
+    };
+    child.stdout.setEncoding('utf8').on('data', onData);
+    child.stderr.setEncoding('utf8').on('data', onData);
+    child.on('close', (code) => done({ code, out }));
+  });
+}
+
+describe('screenalytics serve without accounts', () => {
+  it('runs single-user on loopback and says so; refuses another address', async () => {
+    const local = await serve([], /single-user mode/);
+    expect(local.out).toMatch(/single-user mode: no account exists/);
+    const wide = await serve(['--host', '0.0.0.0'], /never/);
+    expect(wide.code).toBe(2);
+    expect(wide.out).toMatch(
+      /No account exists, so the API may only listen on loopback, not 0\.0\.0\.0/,
+    );
+  });
+});
+
 describe('screenalytics user', () => {
   it('adds a user from a password on stdin, prints a token that opens the API, lists and removes', async () => {
     const added = await cli(['user', 'add', 'alice', '--role', 'reviewer'], 'hunter2hunter2\n');

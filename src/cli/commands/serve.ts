@@ -2,6 +2,7 @@
  * @module `screenalytics serve [--port 8000]`: the HTTP API (OpenAPI at /docs) until SIGINT or SIGTERM. Without any
  * account it serves loopback only, as the single local user, and says so; on another address it refuses to start.
  */
+import { allowedHostNames } from '../../api/security/host-origin.ts';
 import { buildServer } from '../../api/server.ts';
 import type { Config } from '../../config/index.ts';
 import { InputError } from '../../errors.ts';
@@ -46,6 +47,10 @@ export async function serveCommand(
   const address = await app.listen({ port: opts.port ?? config.api.port, host });
   process.stdout.write(
     `screenalytics API listening on ${address} (pid ${process.pid}; OpenAPI at ${address}/docs)\n`,
+  );
+  const names = [...allowedHostNames(config, host)].join(', ');
+  process.stdout.write(
+    `Host names accepted: ${names} (more: SCREENALYTICS_ALLOWED_HOSTS or SCREENALYTICS_PUBLIC_URLS)\n`,
   );
   process.stdout.write(
     accounts
