@@ -68,16 +68,20 @@ export async function readImageSize(
  * Reads any image file sharp understands (JPEG, PNG, WebP, AVIF, TIFF, GIF's first frame...) into RGB24:
  * EXIF orientation applied, alpha dropped, grey expanded to three channels, sRGB.
  * @param path - image file path
+ * @param maxPixels - sharp's `limitInputPixels`: larger images are refused before decoding (default: sharp's own)
  * @returns the decoded image
- * @throws InputError `INPUT_INVALID` when the file is missing or is not an image
+ * @throws InputError `INPUT_INVALID` when the file is missing, is not an image, or has more than `maxPixels` pixels
  */
-export async function decodeImageFile(path: string): Promise<RgbImage> {
+export async function decodeImageFile(path: string, maxPixels?: number): Promise<RgbImage> {
   const info = await stat(path).catch(() => undefined);
   if (info === undefined || !info.isFile()) {
     throw new InputError(`Image "${path}" not found; check the path`);
   }
   try {
-    const { data, info: out } = await sharp(path)
+    const { data, info: out } = await sharp(
+      path,
+      maxPixels === undefined ? {} : { limitInputPixels: maxPixels },
+    )
       .rotate()
       .removeAlpha()
       .toColourspace('srgb')

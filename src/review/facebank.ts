@@ -61,7 +61,7 @@ export async function addFacebankUpload(
 ): Promise<FacebankImage> {
   requireCastMember(deps.db, showId, castId);
   await readImageSize(file.path, deps.config.api.image_max_pixels);
-  const image = await decodeImageFile(file.path);
+  const image = await decodeImageFile(file.path, deps.config.api.image_max_pixels);
   const [face] = await embedder.embedFiles([file.path]);
   if (!face?.embedding || !face.bbox) {
     throw new InputError(
