@@ -8,6 +8,7 @@
 import { NotFoundError } from '../errors.ts';
 import { STAGE_SPECS } from '../pipeline/index.ts';
 import {
+  changedArtifact,
   fileSha256,
   getEpisode,
   latestRun,
@@ -116,6 +117,11 @@ function staleReason(
     const m = readMarker(paths.marker(up));
     if (m?.marker_id !== marker.inputs[up]) {
       return `${stage} read another ${up} output than the run holds now: run ${stage} again`;
+    }
+    const artifacts = marker.fingerprints?.artifacts;
+    const changed = artifacts ? changedArtifact(artifacts, STAGE_SPECS[up].outputs(paths)) : null;
+    if (changed !== null) {
+      return `${up}'s output ${changed} changed after ${stage} read it: run ${stage} again`;
     }
     const recordedSha = marker.fingerprints?.upstream[up];
     if (recordedSha !== undefined && fileSha256(paths.marker(up)) !== recordedSha) {

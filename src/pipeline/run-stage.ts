@@ -5,6 +5,7 @@
 import { rmSync } from 'node:fs';
 import { ConflictError, CancelledError, isUserError } from '../errors.ts';
 import {
+  artifactFingerprints,
   fileSha256,
   finishMarker,
   hashParams,
@@ -121,6 +122,13 @@ export async function runStage(stage: Stage, input: RunStageInput): Promise<Mark
       }),
       params: { ...requested, ...outcome.params },
       params_hash: hashParams({ ...requested, ...outcome.params }),
+      // The upstream outputs as this stage leaves them (faces_embed adds its columns to tracks.jsonl).
+      fingerprints: {
+        ...fingerprints,
+        artifacts: spec.upstream
+          ? artifactFingerprints(STAGE_SPECS[spec.upstream].outputs(input.paths))
+          : {},
+      },
       device: outcome.device ?? null,
     };
     writeMarker(input.paths.marker(stage), marker);

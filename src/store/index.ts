@@ -38,10 +38,14 @@ export {
   type SourceProbe,
 } from './artifacts/source.ts';
 export {
+  artifactFingerprints,
+  changedArtifact,
+  fileFingerprintSchema,
   fileSha256,
   videoChange,
   videoFingerprint,
   videoFingerprintSchema,
+  type FileFingerprint,
   type VideoFingerprint,
 } from './artifacts/fingerprint.ts';
 export {

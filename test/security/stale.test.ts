@@ -3,7 +3,7 @@
  * kept), and afterwards every stage of the run is stale, its `stale_reason` saying the video changed, because each
  * marker fingerprints the video it read.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readMarker, runPaths } from '../../src/store/index.ts';
@@ -56,6 +56,23 @@ describe('stale on input change', () => {
       expect(marker?.fingerprints?.video).toMatchObject({
         size_bytes: readFileSync(CLIPS.cap13).length,
       });
+    }
+  });
+
+  it('marks later stages stale when an upstream output changes, fresh again when its bytes come back', async () => {
+    const { run_id: runId } = await status(EP_ID);
+    const tracks = runPaths(dir, EP_ID, runId).tracks;
+    const original = readFileSync(tracks);
+    writeFileSync(tracks, Buffer.concat([original, Buffer.from('\n')]));
+    const changed = (await status(EP_ID)).stages;
+    expect(changed.detect_track!.status).toBe('success');
+    expect(changed.faces_embed!.status).toBe('stale');
+    expect(changed.faces_embed!.stale_reason).toMatch(/output tracks\.jsonl changed/);
+    expect(changed.screentime!.status).toBe('stale');
+    writeFileSync(tracks, original);
+    const back = (await status(EP_ID)).stages;
+    for (const stage of STAGES) {
+      expect(back[stage]!.status, stage).toBe('success');
     }
   });
 

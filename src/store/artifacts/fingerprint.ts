@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { basename } from 'node:path';
 import { z } from 'zod';
 
 /** Bytes hashed at each end of the video. */
@@ -89,4 +90,88 @@ export function fileSha256(path: string): string | null {
     // Missing: nothing to fingerprint.
     return null;
   }
+}
+
+/** Fingerprint of an upstream artifact file. */
+export const fileFingerprintSchema = z.object({
+  /** SHA-256 hex of the whole file. */
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  /** Size in bytes. */
+  size_bytes: z.number().int().min(0),
+  /** Modification time, milliseconds since the epoch. */
+  mtime_ms: z.number(),
+});
+
+/** An artifact fingerprint. */
+export type FileFingerprint = z.infer<typeof fileFingerprintSchema>;
+
+/** SHA-256 hex of a file, read in 4 MiB chunks. */
+function sha256Of(path: string): string {
+  const hash = createHash('sha256');
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.alloc(4 * 1024 * 1024);
+    for (let n = readSync(fd, buf); n > 0; n = readSync(fd, buf)) {
+      hash.update(buf.subarray(0, n));
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return hash.digest('hex');
+}
+
+/**
+ * Fingerprints the regular files among `paths` (folders and missing files are left out).
+ * @param paths - artifact paths (a stage's `outputs`)
+ * @returns file name to fingerprint
+ */
+export function artifactFingerprints(paths: readonly string[]): Record<string, FileFingerprint> {
+  const out: Record<string, FileFingerprint> = {};
+  for (const path of paths) {
+    try {
+      const info = statSync(path);
+      if (info.isFile()) {
+        out[basename(path)] = {
+          sha256: sha256Of(path),
+          size_bytes: info.size,
+          mtime_ms: info.mtimeMs,
+        };
+      }
+    } catch {
+      // Missing (e.g. a checkpoint removed at the end): nothing to fingerprint.
+    }
+  }
+  return out;
+}
+
+/**
+ * @param recorded - file name to fingerprint, from a marker
+ * @param paths - the same artifacts now
+ * @returns the name of the first file whose content changed (rehashed only when its size or mtime moved), or null;
+ *   a file gone since is not a change here
+ */
+export function changedArtifact(
+  recorded: Record<string, FileFingerprint>,
+  paths: readonly string[],
+): string | null {
+  for (const path of paths) {
+    const was = recorded[basename(path)];
+    let info;
+    try {
+      info = statSync(path);
+    } catch {
+      // Gone: the reading stage reports missing inputs itself.
+      continue;
+    }
+    if (!was || !info.isFile()) {
+      continue;
+    }
+    const unchanged =
+      info.size === was.size_bytes &&
+      (info.mtimeMs === was.mtime_ms || sha256Of(path) === was.sha256);
+    if (!unchanged) {
+      return basename(path);
+    }
+  }
+  return null;
 }

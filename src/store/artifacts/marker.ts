@@ -4,7 +4,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { DEVICES, STAGES, type EpisodeId, type RunId, type Stage } from '../../types.ts';
-import { videoFingerprintSchema } from './fingerprint.ts';
+import { fileFingerprintSchema, videoFingerprintSchema } from './fingerprint.ts';
 import { readJsonArtifact, schemaVersionField, writeJsonArtifact } from './json-artifact.ts';
 
 /** Marker statuses. `stale` is derived by readers, never written. */
@@ -37,13 +37,16 @@ export const markerSchema = z.object({
   /** Upstream stage to `marker_id` of the upstream marker read. */
   inputs: z.partialRecord(z.enum(STAGES), z.uuid()),
   /**
-   * Fingerprints of what the run read: the episode video, and the SHA-256 of each upstream marker file. Absent in
+   * Fingerprints of what the run read: the episode video, the SHA-256 of the upstream marker file and of the
+   * upstream stage's output files. Absent in
    * markers written before fingerprints existed.
    */
   fingerprints: z
     .object({
       video: videoFingerprintSchema.nullable(),
       upstream: z.partialRecord(z.enum(STAGES), z.string().regex(/^[0-9a-f]{64}$/)),
+      /** The upstream stage's output files as this stage left them (file name to SHA-256, size, mtime). */
+      artifacts: z.record(z.string(), fileFingerprintSchema).optional(),
     })
     .optional(),
   /** Named output counts, e.g. `{ detections: 812, tracks: 14 }`. */
