@@ -16,11 +16,15 @@ export interface Profile {
   /** Width in pixels that ffmpeg scales analysed frames to; 0 keeps the source width. Never upscales. */
   analysis_width_px: number;
   /**
-   * Tiled detection pass on top of the whole-frame pass: the frame is cut into `cols` x `rows` overlapping
-   * tiles, each run through the detector at its native input size, so that small faces (about 16 px high in
-   * a 720p frame) are found. `null` turns the pass off.
+   * Zoomed second detection pass on top of the whole-frame pass, so that small faces (16 px high and more in a
+   * 720p frame) are found: the frame is cut into `cols` x `rows` overlapping tiles, each stretched to the
+   * detector's input, on frames whose whole-frame pass finds no face of `detect.tile_skip_face_px`, at most once
+   * per `tile_interval_s` of a shot; the small faces found are then followed with one crop each at the detector's
+   * native scale (`detect.follow_face_px`). `null` turns the second pass off.
    */
   tiles: { cols: number; rows: number } | null;
+  /** Seconds between two tile-grid passes within a shot (a shot cut makes one due at once); 0 = every analysed frame. */
+  tile_interval_s: number;
   /** ONNX Runtime intra-op threads of the embedder and ffmpeg `-threads`; capped by `max_cpu_threads`. */
   cpu_threads: number;
 }
@@ -40,6 +44,7 @@ function profileSchema(defaults: Profile) {
         .object({ cols: z.number().int().min(1).max(8), rows: z.number().int().min(1).max(8) })
         .nullable()
         .default(defaults.tiles),
+      tile_interval_s: z.number().min(0).max(3600).default(defaults.tile_interval_s),
       cpu_threads: z.number().int().min(1).max(256).default(defaults.cpu_threads),
     })
     .prefault({});
@@ -51,20 +56,23 @@ const profilesSchema = z.object({
     reference_frames_only: true,
     analysis_width_px: 480,
     tiles: null,
+    tile_interval_s: 0,
     cpu_threads: 1,
   }),
   balanced: profileSchema({
     stride: 6,
     reference_frames_only: true,
-    analysis_width_px: 640,
-    tiles: null,
+    analysis_width_px: 1280,
+    tiles: { cols: 4, rows: 2 },
+    tile_interval_s: 2,
     cpu_threads: 2,
   }),
   performance: profileSchema({
-    stride: 2,
+    stride: 3,
     reference_frames_only: false,
     analysis_width_px: 0,
     tiles: { cols: 4, rows: 3 },
+    tile_interval_s: 0.5,
     cpu_threads: 4,
   }),
 });
@@ -108,6 +116,18 @@ export const configSchema = z.object({
        */
       tile_max_face_frac: z.number().min(0).max(1).default(0.25),
       /**
+       * The tile grid is skipped on a frame whose whole-frame pass finds a face at least this tall, in source-video
+       * pixels: a shot with a large face is a close or medium shot, where the grid seldom pays.
+       */
+      tile_skip_face_px: z.number().min(0).default(64),
+      /**
+       * Faces shorter than this, in source-video pixels, are followed: while the whole-frame pass misses them, the
+       * next analysed frames get one crop of the detector's input size around each (native scale).
+       */
+      follow_face_px: z.number().min(0).default(48),
+      /** Analysed frames a small face is followed after it was last found. */
+      follow_frames: z.number().int().min(1).max(100).default(2),
+      /**
        * ONNX Runtime intra-op threads of the detector and landmark models (capped by the profile's `cpu_threads`):
        * these small models lose more to thread hand-offs than they gain, and ffmpeg needs the other core.
        */
@@ -128,6 +148,11 @@ export const configSchema = z.object({
     .object({
       /** Detections at or above this score take part in the first association and may start tracks. */
       high_score: z.number().min(0).max(1).default(0.95),
+      /**
+       * `high_score` of faces shorter than `detect.follow_face_px` (source pixels): the detector scores faces of
+       * a few pixels lower, and those found by the zoomed pass must be able to start tracks.
+       */
+      small_face_high_score: z.number().min(0).max(1).default(0.5),
       /** Minimum IoU for a match in the first (high-score) association. */
       match_iou_high: z.number().min(0).max(1).default(0.2),
       /** Minimum IoU for a match in the second (low-score) association. */

@@ -5,12 +5,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { relative } from 'node:path';
 import { analysisSize, expectedFrameCount, readFrames } from '../../media/index.ts';
-import {
-  createDetector,
-  createLandmarkModel,
-  suppressOverlaps,
-  type FaceDetector,
-} from '../../models/index.ts';
+import { createDetector, createLandmarkModel } from '../../models/index.ts';
 import { hashParams, writeJsonAtomic, writeJsonl } from '../../store/index.ts';
 import type { BBox, Detection, FaceBox, Frame, Point, RgbImage } from '../../types.ts';
 import type { StageContext, StageOutcome } from '../context.ts';
@@ -22,9 +17,10 @@ import {
   type SampleCandidate,
 } from './sample-candidates.ts';
 import { ShotCutDetector } from './shot-cuts.ts';
-import { copyTile, keepTileFaces, offsetFaces, tileRects, type TileRect } from './tiles.ts';
+import { tileRects } from './tiles.ts';
 import { ByteTracker, type FinishedTrack } from './tracker.ts';
 import { computeTrackMetrics } from './track-metrics.ts';
+import { ZoomPass } from './zoom-pass.ts';
 import { roundTo } from '../round.ts';
 
 /** One row of `tracks.jsonl` as detect_track writes it (faces_embed adds prototype fields). */
@@ -96,6 +92,7 @@ export async function runDetectTrack(ctx: StageContext): Promise<StageOutcome> {
     reference_frames_only: profile.reference_frames_only,
     analysis_px: [size.widthPx, size.heightPx],
     tiles: profile.tiles,
+    tile_interval_s: profile.tile_interval_s,
     detect: { ...config.detect, checkpoint_interval_s: undefined, model_threads: undefined },
     track: config.track,
     shots: config.shots,
@@ -128,6 +125,8 @@ export async function runDetectTrack(ctx: StageContext): Promise<StageOutcome> {
   const framesTotal = expectedFrameCount(probe, profile.stride);
   const tracker = new ByteTracker({
     highScore: config.track.high_score,
+    smallFaceHighScore: config.track.small_face_high_score,
+    smallFaceHeightPx: config.detect.follow_face_px / sy,
     matchIouHigh: config.track.match_iou_high,
     matchIouLow: config.track.match_iou_low,
     maxGapS: config.track.max_gap_s,
@@ -154,6 +153,18 @@ export async function runDetectTrack(ctx: StageContext): Promise<StageOutcome> {
     widthPx: 0,
     heightPx: 0,
   };
+  const zoom = new ZoomPass(detector, tileImage, {
+    tiles,
+    tileIntervalS: profile.tile_interval_s,
+    skipFaceSourcePx: config.detect.tile_skip_face_px,
+    followFaceSourcePx: config.detect.follow_face_px,
+    followFrames: config.detect.follow_frames,
+    cropWidthPx: detector.inputWidthPx,
+    cropHeightPx: detector.inputHeightPx,
+    sy,
+    maxFaceFrac: config.detect.tile_max_face_frac,
+    detect: { scoreThreshold: config.detect.score_threshold, nmsIou: config.detect.nms_iou },
+  });
   let framesDone = resumed?.frames_done ?? 0;
   let checkpointAtMs = Date.now();
   const checkpoint = async (resumeFrameIdx: number, pushed: boolean): Promise<void> => {
@@ -205,14 +216,17 @@ export async function runDetectTrack(ctx: StageContext): Promise<StageOutcome> {
     startFrameIdx: resumed?.resume_frame_idx ?? 0,
   })) {
     const alreadyPushed = resumed?.pushed === true && frame.frameIdx === resumed.resume_frame_idx;
-    if (!alreadyPushed && cuts.push(frame) && framesDone > 0) {
+    const shotCut = !alreadyPushed && cuts.push(frame) && framesDone > 0;
+    if (shotCut) {
       tracker.endAll('shot_cut');
       await finishTracks(tracker.drainEnded());
       if (tracker.idle) {
         await checkpoint(frame.frameIdx, true);
       }
     }
-    const faces = await detectFaces(detector, frame, tiles, tileImage, config.detect, sy);
+    const faces = (await zoom.detect(frame, shotCut)).filter(
+      (f) => (f.bbox[3] - f.bbox[1]) * sy >= config.detect.min_face_px,
+    );
     const points = await fillLandmarks(faces, frame, landmarks);
     const firstIndex = detections.length;
     const candidates: CandidateDetection[] = faces.map((f, k) => {
@@ -291,6 +305,7 @@ export async function runDetectTrack(ctx: StageContext): Promise<StageOutcome> {
   log.info('detect_track.finished', {
     frames: framesDone,
     detections: detections.length,
+    ...zoom.counts,
     ...metrics,
   });
   return {
@@ -304,30 +319,6 @@ export async function runDetectTrack(ctx: StageContext): Promise<StageOutcome> {
     device: { requested: execution.requested, effective_providers: execution.providers },
     params,
   };
-}
-
-async function detectFaces(
-  detector: FaceDetector,
-  frame: Frame,
-  tiles: TileRect[],
-  tileImage: RgbImage,
-  opts: StageContext['config']['detect'],
-  sy: number,
-): Promise<FaceBox[]> {
-  const detectOpts = { scoreThreshold: opts.score_threshold, nmsIou: opts.nms_iou };
-  let faces = await detector.detect(frame, detectOpts);
-  if (tiles.length > 0) {
-    const all = [...faces];
-    for (const rect of tiles) {
-      const found = offsetFaces(
-        await detector.detect(copyTile(frame, rect, tileImage), detectOpts),
-        rect,
-      );
-      all.push(...keepTileFaces(found, rect, frame, faces, opts.tile_max_face_frac));
-    }
-    faces = suppressOverlaps(all, opts.nms_iou);
-  }
-  return faces.filter((f) => (f.bbox[3] - f.bbox[1]) * sy >= opts.min_face_px);
 }
 
 async function fillLandmarks(

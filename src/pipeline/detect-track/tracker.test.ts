@@ -64,6 +64,18 @@ const box = (x: number, y: number, size = 40): BBox => [x, y, x + size, y + size
 const distinct = (ids: (number | null)[] | undefined): (number | null)[] => [...new Set(ids)];
 
 describe('ByteTracker', () => {
+  it('starts a track from a small face scored under highScore when smallFaceHighScore allows it', () => {
+    const frames = Array.from({ length: 6 }, () => [
+      { face: 'small', bbox: box(100, 100, 18), score: 0.5 },
+      { face: 'large', bbox: box(300, 100, 60), score: 0.5 },
+    ]);
+    const small = { ...OPTS, smallFaceHighScore: 0.45, smallFaceHeightPx: 24 };
+    const { idsByFace } = runScene(frames, small);
+    expect(distinct(idsByFace.get('small'))).toEqual([1]);
+    expect(distinct(idsByFace.get('large'))).toEqual([null]);
+    expect(distinct(runScene(frames).idsByFace.get('small'))).toEqual([null]);
+  });
+
   it('keeps both ids when two faces cross', () => {
     const frames = Array.from({ length: 40 }, (_, f) => [
       { face: 'a', bbox: box(20 + 8 * f, 100), score: 0.9 },

@@ -12,6 +12,14 @@ export interface ByteTrackerOptions {
    */
   highScore: number;
   /**
+   * `highScore` of faces shorter than `smallFaceHeightPx` (default: `config.track.small_face_high_score`): a
+   * detector scores faces of a few pixels lower, so small faces found by the zoomed pass could otherwise never
+   * start a track. Default: `highScore`.
+   */
+  smallFaceHighScore?: number;
+  /** Box height, in the tracker's pixel space, under which `smallFaceHighScore` applies. Default 0 (never). */
+  smallFaceHeightPx?: number;
+  /**
    * Minimum IoU of a match in the first (high-score) association and for tentative tracks
    * (default: `config.track.match_iou_high`).
    */
@@ -146,8 +154,12 @@ export class ByteTracker {
       t.kalman.predict(t.state !== 'tracked');
     }
 
-    const high = dets.filter((d) => d.score >= highScore);
-    const low = dets.filter((d) => d.score < highScore);
+    const smallPx = this.opts.smallFaceHeightPx ?? 0;
+    const smallHigh = this.opts.smallFaceHighScore ?? highScore;
+    const isHigh = (d: TrackerInput): boolean =>
+      d.score >= (d.bbox[3] - d.bbox[1] < smallPx ? smallHigh : highScore);
+    const high = dets.filter(isHigh);
+    const low = dets.filter((d) => !isHigh(d));
     const out: TrackerOutput[] = [];
     const matched = new Set<LiveTrack>();
     const hit = (t: LiveTrack, d: TrackerInput): void => {
