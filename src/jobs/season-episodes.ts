@@ -5,7 +5,7 @@
  * (episodes.ts): nothing is registered for a refused request.
  */
 import { createReadStream, createWriteStream, mkdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { randomUUID } from 'node:crypto';
@@ -25,6 +25,8 @@ import {
 } from '../store/index.ts';
 import type { JobsContext } from './context.ts';
 import { saveUploadedVideo } from './episodes.ts';
+import { checkMediaPath, REFUSED_VIDEO_PATH } from './media-path.ts';
+import { requireFreeSpace, sizeLimit, tooLarge } from './video-upload.ts';
 
 /** Answer of a season registration. */
 export interface SeasonRegistration {
@@ -62,7 +64,9 @@ function idsOf(showId: string, season: number, files: SeasonFile[]): string[] {
  * @param paths - video files on the server
  * @returns the registered episodes and the skipped files
  * @throws InputError (`INPUT_INVALID`) for a bad show or season, no file, no readable video, or two files with one
- *   episode number (naming both); nothing is registered then
+ *   episode number (naming both); InputError (`VIDEO_UNREADABLE`, one message for every refused path) when no path
+ *   is a video under `api.media_roots` (refused ones among good ones are listed as skipped); nothing is registered
+ *   then
  */
 export async function registerSeasonPaths(
   ctx: JobsContext,
@@ -71,7 +75,25 @@ export async function registerSeasonPaths(
   paths: readonly string[],
 ): Promise<SeasonRegistration> {
   const showId = showIdOf(show);
-  const { episodes, skipped } = await sortSeasonFiles(paths.map((path) => ({ path })));
+  // Only videos under the media roots (as POST /episodes): any other path is skipped with the one message.
+  const refused: SkippedFile[] = [];
+  const allowed: { path: string; name: string }[] = [];
+  for (const path of paths) {
+    try {
+      allowed.push({ path: await checkMediaPath(ctx.config, path), name: basename(path) });
+    } catch (err) {
+      if (!(err instanceof InputError)) {
+        throw err;
+      }
+      refused.push({ file: basename(path), reason: REFUSED_VIDEO_PATH });
+    }
+  }
+  if (allowed.length === 0) {
+    throw new InputError(REFUSED_VIDEO_PATH, { code: 'VIDEO_UNREADABLE' });
+  }
+  const sorted = await sortSeasonFiles(allowed);
+  const { episodes } = sorted;
+  const skipped = [...refused, ...sorted.skipped];
   const ids = idsOf(showId, season, episodes);
   const items = [];
   for (const [i, file] of episodes.entries()) {
@@ -90,7 +112,8 @@ export async function registerSeasonPaths(
  * @param season - season number, 0..99
  * @param files - the uploaded files, consumed one after another
  * @returns the registered episodes and the skipped files
- * @throws InputError as {@link registerSeasonPaths}, and when the upload holds no file
+ * @throws InputError as {@link registerSeasonPaths}, and when the upload holds no file; AppError 413 when a file
+ *   passes `api.upload_max_bytes`, 507 when the data directory's disk has less than `api.upload_min_free_bytes` free
  */
 export async function registerSeasonUploads(
   ctx: JobsContext,
@@ -103,9 +126,13 @@ export async function registerSeasonUploads(
   mkdirSync(staging, { recursive: true });
   try {
     const staged: { path: string; name: string }[] = [];
+    const { upload_max_bytes: limit, upload_min_free_bytes: headroom } = ctx.config.api;
     for await (const part of files) {
       const path = join(staging, `part-${staged.length}`);
-      await pipeline(part.file, createWriteStream(path, { flags: 'wx' }));
+      await requireFreeSpace(staging, headroom);
+      // The multipart parser stops passing bytes at its limit but reads the rest of the part: fail at once.
+      part.file.once('limit', () => part.file.destroy(tooLarge(limit, part.filename)));
+      await pipeline(part.file, sizeLimit(limit), createWriteStream(path, { flags: 'wx' }));
       staged.push({ path, name: part.filename });
     }
     if (staged.length === 0) {

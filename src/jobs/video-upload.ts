@@ -73,8 +73,11 @@ export async function requireFreeSpace(dir: string, neededBytes: number): Promis
   }
 }
 
-/** A pass-through stream that fails with 413 once more than `limitBytes` went through it. */
-function sizeLimit(limitBytes: number): Transform {
+/**
+ * @param limitBytes - most bytes allowed through
+ * @returns a pass-through stream that fails with 413 once more than `limitBytes` went through it
+ */
+export function sizeLimit(limitBytes: number): Transform {
   let seen = 0;
   return new Transform({
     transform(chunk: Buffer, _enc, done) {

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from '../../src/api/server.ts';
 import { loadConfig } from '../../src/config/index.ts';
+import { REFUSED_VIDEO_PATH } from '../../src/jobs/media-path.ts';
 import { ffmpeg } from '../helpers/media.ts';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir.ts';
 import { CLIPS, JobsWorld } from '../jobs/harness.ts';
@@ -25,8 +26,11 @@ const file = (name: string): string => join(media, name);
 
 beforeAll(async () => {
   world = await JobsWorld.create();
-  app = await buildServer({ config: loadConfig(world.configInput()) });
   media = await makeTempDir('sa-season-media-');
+  const input = world.configInput() as { api: { media_roots: string[] } };
+  app = await buildServer({
+    config: loadConfig({ ...input, api: { media_roots: [...input.api.media_roots, media] } }),
+  });
   await ffmpeg(['-i', CLIPS.cap12, '-t', String(CUT_S), '-c', 'copy', file('Pilot.S01E01.mp4')]);
   await ffmpeg(['-i', CLIPS.cap13, '-t', String(CUT_S), '-c', 'copy', file('Second.S01E02.mp4')]);
   await ffmpeg(['-i', CLIPS.cap13, '-t', String(CUT_S), '-c', 'copy', file('again 1x02.mp4')]);
@@ -84,9 +88,26 @@ describe('POST /shows/{show}/seasons/{season}/episodes', () => {
         { ep_id: 'paths-s01e01', episode: 1, file: 'Pilot.S01E01.mp4' },
         { ep_id: 'paths-s01e02', episode: 2, file: 'Second.S01E02.mp4' },
       ],
-      skipped: [{ file: 'notes.txt', reason: expect.stringMatching(/not a video/) as string }],
+      skipped: [{ file: 'notes.txt', reason: REFUSED_VIDEO_PATH }],
     });
     expect(await episodesOf('paths')).toEqual(['paths-s01e01', 'paths-s01e02']);
+  });
+
+  it('refuses a path outside the media roots with the same message as a missing one, registering nothing', async () => {
+    const answers = [];
+    for (const path of ['/etc/passwd', file('missing S01E01.mp4')]) {
+      const res = await app.inject({
+        method: 'POST',
+        url: '/shows/outside/seasons/1/episodes',
+        payload: { video_paths: [path] },
+      });
+      answers.push([res.statusCode, res.json<{ error: { message: string } }>().error.message]);
+    }
+    expect(answers).toEqual([
+      [400, REFUSED_VIDEO_PATH],
+      [400, REFUSED_VIDEO_PATH],
+    ]);
+    expect(await episodesOf('outside')).toEqual([]);
   });
 
   it('refuses two files with one episode number, naming both, and registers nothing', async () => {

@@ -20,7 +20,7 @@ let world: JobsWorld;
 beforeAll(async () => {
   world = await JobsWorld.create();
   // Default stride and checkpoints: nothing here needs a stage to run long.
-  await writeFile(world.configFile, '{}');
+  await writeFile(world.configFile, JSON.stringify({ api: { media_roots: world.mediaRoots() } }));
   await ffmpeg([
     '-i',
     CLIPS.cap12,
