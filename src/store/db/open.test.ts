@@ -29,6 +29,8 @@ describe('openDatabase', () => {
       .pluck()
       .all();
     expect(tables).toEqual([
+      'api_tokens',
+      'audit_log',
       'cast_centroids',
       'cast_members',
       'episodes',
@@ -40,7 +42,9 @@ describe('openDatabase', () => {
       'reviews',
       'runs',
       'schema_migrations',
+      'sessions',
       'shows',
+      'users',
     ]);
     first.close();
     const second = openDatabase(dir);
@@ -48,6 +52,7 @@ describe('openDatabase', () => {
       { version: 1, name: '001-init.sql' },
       { version: 2, name: '002-jobs.sql' },
       { version: 3, name: '003-review.sql' },
+      { version: 4, name: '004-accounts.sql' },
     ]);
     expect(migrate(second)).toEqual([]);
     second.close();
