@@ -6,7 +6,8 @@
  */
 import { join } from 'node:path';
 import { z } from 'zod';
-import { readJsonArtifact, writeJsonArtifact } from '../store/index.ts';
+import { readJsonArtifact, splitEpisodeId, writeJsonArtifact } from '../store/index.ts';
+import { STAGES, type Stage } from '../types.ts';
 
 /** zod schema of `season-run.json`. */
 export const seasonRunRecordSchema = z.object({
@@ -70,4 +71,29 @@ export function writeSeasonRun(dataDir: string, record: SeasonRunRecord): void {
     seasonRunRecordSchema,
     record,
   );
+}
+
+/**
+ * The stages a resumed job must chain to: when `(epId, runId)` is an episode run of its season's latest `redis`
+ * season run, the stages after `stage` (so that a stalled stage, once resumed, carries the episode to the end as
+ * the original chain would have); else none.
+ * @param dataDir - data directory
+ * @param epId - episode id (`{show}-s{SS}e{EE}`)
+ * @param runId - the run of the resumed job
+ * @param stage - the resumed stage
+ * @returns the stages to chain after it, in order (empty: no chain)
+ * @throws AppError (`INTERNAL`) when the season's record is damaged
+ */
+export function seasonChainAfter(
+  dataDir: string,
+  epId: string,
+  runId: string,
+  stage: Stage,
+): Stage[] {
+  const { show, season } = splitEpisodeId(epId);
+  const record = readSeasonRun(dataDir, show, season);
+  const member = record?.episodes.some((e) => e.ep_id === epId && e.run_id === runId);
+  return record?.execution_mode === 'redis' && member
+    ? STAGES.slice(STAGES.indexOf(stage) + 1)
+    : [];
 }

@@ -24,6 +24,7 @@ import { viewJob, type JobView } from './job-view.ts';
 import { createLocalRunner } from './local-runner.ts';
 import { countWorkers, openStageQueue, probeRedis, type QueueJobData } from './queue.ts';
 import { createRedisRunner } from './redis-runner.ts';
+import { seasonChainAfter } from './season-record.ts';
 import type { JobRunner, StartOptions } from './runner.ts';
 import { isStalled } from './stall.ts';
 
@@ -182,7 +183,8 @@ export class JobsService {
 
   /**
    * Resumes a stage whose last job stalled, failed or was cancelled: a new job in the same run, from the
-   * checkpoint. A stalled job's lock is taken over (logged).
+   * checkpoint. A stalled job's lock is taken over (logged). A stage of a `redis` season run goes on with the
+   * rest of its episode's chain.
    * @throws NotFoundError when the stage never ran as a job; ConflictError when its last job succeeded;
    *   StageBusyError when its job is alive
    */
@@ -219,7 +221,12 @@ export class JobsService {
         allowCpuFallback: request.allowCpuFallback ?? last.allow_cpu_fallback,
         executionMode: request.executionMode,
       },
-      { signal, resume: true, resumedFrom: last.job_id },
+      {
+        signal,
+        resume: true,
+        resumedFrom: last.job_id,
+        chain: seasonChainAfter(this.ctx.config.data_dir, epId, last.run_id, stage),
+      },
     );
   }
 
