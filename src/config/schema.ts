@@ -220,6 +220,14 @@ export const configSchema = z.object({
       suggestions_per_identity: z.number().int().min(1).max(50).default(5),
       /** Auto-group: least average cosine similarity of identity centroids proposed as one group. */
       auto_group_min_similarity: z.number().min(-1).max(1).default(0.5),
+      /**
+       * Cleanup: a track is cut where the cosine similarity of two consecutive face samples (by frame) falls below
+       * this: two people in one track (a dissolve, or a tracker swap). On the franck/cap12 dissolve, samples of one
+       * man are 0.77-0.97 apart and the step between the men is -0.03.
+       */
+      cleanup_jump_similarity: z.number().min(-1).max(1).default(0.25),
+      /** Cleanup: each part of a cut track keeps at least this many embedded face samples (one outlier is no cut). */
+      cleanup_min_side_faces: z.number().int().min(1).max(100).default(2),
       /** Face samples a reviewed identity exports into the facebank, best quality first. */
       facebank_export_samples: z.number().int().min(1).max(100).default(5),
       /** Long side in pixels of the thumbnail kept for an uploaded facebank image. */

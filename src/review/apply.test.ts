@@ -1,7 +1,7 @@
 /** @module Tests of edits applied on top of a clustering, on synthetic identities. */
 import { describe, expect, it } from 'vitest';
 import { ConflictError, InputError, NotFoundError } from '../errors.ts';
-import { applyEdit, initialState, type ReviewBase } from './apply.ts';
+import { applyEdit, initialState, trackOfFrame, type ReviewBase } from './apply.ts';
 import { planEdit, type EditRequest } from './plan.ts';
 import type { ReviewState } from './state.ts';
 
@@ -146,5 +146,75 @@ describe('applyEdit', () => {
       edit(s1, { kind: 'exclude_face', track_id: 2, frame_idx: 40, excluded: false })
         .excluded_faces,
     ).toEqual([]);
+  });
+
+  it('cuts a track in two by frame range when cut_track puts the tail in a new identity', () => {
+    const s0 = initialState(base);
+    const half = (a: number, b: number, faces: number) => ({ first_ts: a, last_ts: b, faces });
+    const s1 = edit(s0, {
+      kind: 'cut_track',
+      cuts: [
+        {
+          track_id: 4,
+          from_frame_idx: 200,
+          new_track_id: 7,
+          head: half(0, 7.9, 2),
+          tail: half(8, 15, 2),
+        },
+      ],
+    });
+    expect(ids(s1)).toEqual([
+      ['id_0001', [1, 2, 3], 9],
+      ['id_0002', [4], 2],
+      ['id_0003', [5], 1],
+      ['id_0004', [7], 2],
+    ]);
+    expect(s1.identities[3]!.origin).toBe('split');
+    expect(s1.track_spans).toEqual({ '4': [0, 7.9], '7': [8, 15] });
+    expect(trackOfFrame(s1, 4, 199)).toBe(4);
+    expect(trackOfFrame(s1, 4, 200)).toBe(7);
+    const s2 = edit(s1, {
+      kind: 'cut_track',
+      cuts: [
+        {
+          track_id: 7,
+          from_frame_idx: 300,
+          new_track_id: 8,
+          head: half(8, 11, 1),
+          tail: half(12, 15, 1),
+        },
+      ],
+    });
+    expect(trackOfFrame(s2, 4, 350)).toBe(8);
+    expect(trackOfFrame(s2, 4, 250)).toBe(7);
+    expect(s0.track_cuts).toBeUndefined();
+    expect(() =>
+      edit(s1, {
+        kind: 'cut_track',
+        cuts: [
+          {
+            track_id: 1,
+            from_frame_idx: 5,
+            new_track_id: 7,
+            head: half(0, 1, 1),
+            tail: half(1, 2, 1),
+          },
+        ],
+      }),
+    ).toThrow(InputError);
+    expect(() =>
+      edit(s1, {
+        kind: 'cut_track',
+        cuts: [
+          {
+            track_id: 99,
+            from_frame_idx: 5,
+            new_track_id: 9,
+            head: half(0, 1, 1),
+            tail: half(1, 2, 1),
+          },
+        ],
+      }),
+    ).toThrow(NotFoundError);
   });
 });

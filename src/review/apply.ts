@@ -164,6 +164,66 @@ function takeTracks(
 }
 
 /**
+ * Track that holds a detection of a `tracks.jsonl` track after the state's cuts: follows the cuts of the track
+ * (latest first frame at or before `frameIdx`) down to the deepest one.
+ * @param state - review state
+ * @param trackId - track of the detection or face sample in the run's artifacts
+ * @param frameIdx - its source-video frame index
+ * @returns the track id that holds it now
+ */
+export function trackOfFrame(state: ReviewState, trackId: number, frameIdx: number): number {
+  const cuts = Object.entries(state.track_cuts ?? {});
+  let cur = trackId;
+  for (;;) {
+    let best: [number, number] | null = null;
+    for (const [id, c] of cuts) {
+      if (
+        c.track_id === cur &&
+        c.from_frame_idx <= frameIdx &&
+        (!best || c.from_frame_idx > best[1])
+      ) {
+        best = [Number(id), c.from_frame_idx];
+      }
+    }
+    if (!best) {
+      return cur;
+    }
+    cur = best[0];
+  }
+}
+
+/** Cuts one track in two: the tail becomes a new track in a new identity. */
+function cutTrack(
+  state: ReviewState,
+  cut: Extract<Edit, { kind: 'cut_track' }>['cuts'][number],
+): void {
+  requireTracks(state, [cut.track_id]);
+  const known = new Set([...identityOfTrack(state).keys(), ...state.unclustered_track_ids]);
+  if (known.has(cut.new_track_id)) {
+    throw new InputError(`Track ${cut.new_track_id} already exists: a cut needs a new track id`);
+  }
+  const holder = identityOfTrack(state).get(cut.track_id);
+  state.track_cuts = {
+    ...state.track_cuts,
+    [String(cut.new_track_id)]: { track_id: cut.track_id, from_frame_idx: cut.from_frame_idx },
+  };
+  state.track_spans = {
+    ...state.track_spans,
+    [String(cut.track_id)]: [cut.head.first_ts, cut.head.last_ts],
+    [String(cut.new_track_id)]: [cut.tail.first_ts, cut.tail.last_ts],
+  };
+  state.track_faces[String(cut.track_id)] = cut.head.faces;
+  state.track_faces[String(cut.new_track_id)] = cut.tail.faces;
+  const created = newIdentity(state, cut.to_identity_id, 'split');
+  created.track_ids = [cut.new_track_id];
+  refresh(state, created);
+  if (holder) {
+    refresh(state, holder);
+    dropConflicts(state, [holder.identity_id]);
+  }
+}
+
+/**
  * Applies one edit to a state.
  * @param state - the state before (not modified)
  * @param edit - the edit, with ids already chosen (see plan.ts)
@@ -295,6 +355,11 @@ export function applyEdit(state: ReviewState, edit: Edit, meta: EditMeta): Revie
       });
       break;
     }
+    case 'cut_track':
+      for (const cut of edit.cuts) {
+        cutTrack(next, cut);
+      }
+      break;
     case 'undo':
       throw new InputError('An undo is applied by replaying the edits before it, not on a state');
   }

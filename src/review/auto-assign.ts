@@ -66,9 +66,11 @@ function identitiesOf(payload: unknown): string[] {
 
 /**
  * Identities a person has edited in a review: named by a person's edit in force, or by a `system` edit that a
- * person undid.
+ * person undid. Auto-assignment and cleanup leave these alone.
+ * @param edits - the review's edit log (every row, undone ones included)
+ * @returns their identity ids
  */
-function personTouched(edits: readonly EditRow[]): Set<string> {
+export function personTouched(edits: readonly EditRow[]): Set<string> {
   const out = new Set<string>();
   for (const e of edits) {
     const byPerson = e.reviewer !== SYSTEM_REVIEWER;

@@ -3,6 +3,7 @@
  * identity and per cast member the face-weighted normalised mean of their tracks' prototypes, and cohesion.
  */
 import type { RunPaths } from '../store/index.ts';
+import { trackOfFrame } from './apply.ts';
 import { resolveTracks } from './resolve.ts';
 import { readRunEmbeddings, readRunFaces, readRunTracks } from './run-data.ts';
 import type { ReviewState } from './state.ts';
@@ -47,8 +48,9 @@ export function meanCentroid(parts: readonly Centroid[]): Centroid | null {
 }
 
 /**
- * Per track with face samples: its prototype from tracks.jsonl, or, when some of its samples are excluded, the mean
- * of the others' embeddings (a track with all samples excluded has none).
+ * Per track with face samples: its prototype from tracks.jsonl, or, when some of its samples are excluded or the
+ * track was cut (`cut_track`), the mean of the embeddings of the samples it keeps (re-embedding; a track with all
+ * samples excluded has none).
  * @param paths - run paths
  * @param state - review state (`excluded_faces`)
  * @returns track id to its centroid
@@ -56,6 +58,10 @@ export function meanCentroid(parts: readonly Centroid[]): Centroid | null {
 export function trackCentroids(paths: RunPaths, state: ReviewState): Map<number, Centroid> {
   const excluded = new Set(state.excluded_faces);
   const touched = new Set(state.excluded_faces.map((k) => Number(k.split(':')[0])));
+  for (const [id, cut] of Object.entries(state.track_cuts ?? {})) {
+    touched.add(Number(id));
+    touched.add(cut.track_id);
+  }
   const out = new Map<number, Centroid>();
   for (const t of readRunTracks(paths).values()) {
     if (t.prototype && !touched.has(t.track_id)) {
@@ -77,7 +83,8 @@ export function trackCentroids(paths: RunPaths, state: ReviewState): Map<number,
       continue;
     }
     const vector = emb.data.subarray(f.embedding_row * dim, (f.embedding_row + 1) * dim);
-    rows.set(f.track_id, [...(rows.get(f.track_id) ?? []), { vector, faces: 1 }]);
+    const holder = trackOfFrame(state, f.track_id, f.frame_idx);
+    rows.set(holder, [...(rows.get(holder) ?? []), { vector, faces: 1 }]);
   }
   for (const [trackId, parts] of rows) {
     const mean = meanCentroid(parts);

@@ -2,7 +2,13 @@
  * @module Public face of the review layer: opening a run's review, edits and undo, the effective identities and
  * how tracks resolve to cast members, suggestions, auto-group, facebank, cast CSV import and the long operations.
  */
-export { applyEdit, formatIdentityId, initialState, type ReviewBase } from './apply.ts';
+export {
+  applyEdit,
+  formatIdentityId,
+  initialState,
+  trackOfFrame,
+  type ReviewBase,
+} from './apply.ts';
 export {
   autoAssign,
   autoAssignShow,
@@ -12,6 +18,15 @@ export {
 } from './auto-assign.ts';
 export { cannotLinkIdentities, groupIdentities, type IdentityGroup } from './auto-group.ts';
 export { carryOver, type CarriedWork } from './carry-over.ts';
+export {
+  CLEANUP_PRESETS,
+  runCleanup,
+  type CleanupCut,
+  type CleanupFigures,
+  type CleanupPreset,
+  type CleanupResult,
+} from './cleanup.ts';
+export { findEmbeddingJumps, type EmbeddingJump } from './cleanup-jumps.ts';
 export { importCastCsv, parseCsv } from './cast-import.ts';
 export { editReview, undoEdits, type EditOptions, type EditOutcome } from './edits.ts';
 export { addFacebankUpload, exportIdentityToFacebank, type FaceFileEmbedder } from './facebank.ts';
@@ -48,6 +63,7 @@ export {
   type Edit,
   type ReviewIdentity,
   type ReviewState,
+  type TrackCut,
   type TrackOverride,
 } from './state.ts';
 export { rankCast, TIERS, type Reference, type Suggestion, type Tier } from './suggestions.ts';

@@ -1,7 +1,7 @@
 /**
  * @module The long review operations, run by the jobs layer in either execution mode: refresh similarity
  * (centroids, cohesion, suggestions), auto-group (propose, optionally merge), batch assign (explicit, or accepting
- * suggestions down to a tier). Each reports progress through a callback that may throw to cancel, and stores its
+ * suggestions down to a tier), cleanup (cleanup.ts: preview, optionally apply). Each reports progress through a callback that may throw to cancel, and stores its
  * result in the database so that any API process can serve it.
  */
 import { z } from 'zod';
@@ -13,6 +13,7 @@ import {
 } from '../store/index.ts';
 import { cannotLinkIdentities, groupIdentities, type IdentityGroup } from './auto-group.ts';
 import { castCentroids, identityCentroids } from './centroids.ts';
+import { CLEANUP_PRESETS, runCleanup } from './cleanup.ts';
 import { editReview } from './edits.ts';
 import { coOccurringTracks } from './run-data.ts';
 import { openReview, type ReviewDeps, type ReviewTarget } from './session.ts';
@@ -20,7 +21,12 @@ import { castIdSchema, identityIdSchema } from './state.ts';
 import { rankCast, suggestionContext, TIERS, type Suggestion } from './suggestions.ts';
 
 /** The long operations. */
-export const REVIEW_OPERATIONS = ['refresh_similarity', 'group', 'batch_assign'] as const;
+export const REVIEW_OPERATIONS = [
+  'refresh_similarity',
+  'group',
+  'batch_assign',
+  'cleanup',
+] as const;
 
 /** A long operation. */
 export type ReviewOperation = (typeof REVIEW_OPERATIONS)[number];
@@ -57,6 +63,22 @@ export const operationParamsSchemas = {
           'Also assign each unassigned identity its top suggestion when at least this tier',
         ),
       expected_version: z.number().int().min(0).optional(),
+    })
+    .strict(),
+  cleanup: z
+    .object({
+      preset: z
+        .enum(CLEANUP_PRESETS)
+        .default('standard')
+        .describe(
+          'quick: cut tracks holding two people; standard: also re-embed and group identities',
+        ),
+      apply: z
+        .boolean()
+        .default(false)
+        .describe(
+          'false: preview only (nothing written); true: store the edits and cleanup_report.json',
+        ),
     })
     .strict(),
 } satisfies Record<ReviewOperation, z.ZodType>;
@@ -261,6 +283,14 @@ export function runReviewOperation(
         deps,
         target,
         operationParamsSchemas.batch_assign.parse(params),
+        reviewer,
+        report,
+      );
+    case 'cleanup':
+      return runCleanup(
+        deps,
+        target,
+        operationParamsSchemas.cleanup.parse(params),
         reviewer,
         report,
       );

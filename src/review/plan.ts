@@ -23,7 +23,11 @@ export type EditRequest =
   | { kind: 'exclude_face'; track_id: number; frame_idx: number; excluded?: boolean }
   | { kind: 'merge'; source_ids: string[]; target_id: string }
   | { kind: 'move'; track_ids: number[]; to_identity_id?: string | null }
-  | { kind: 'split'; identity_id: string; groups?: number[][] };
+  | { kind: 'split'; identity_id: string; groups?: number[][] }
+  | { kind: 'cut_track'; cuts: Omit<TrackCutEdit, 'to_identity_id'>[] };
+
+/** One cut of a `cut_track` edit (see state.ts). */
+type TrackCutEdit = Extract<Edit, { kind: 'cut_track' }>['cuts'][number];
 
 /** Cast ids an edit request points at (to check they exist in the show). */
 export function castIdsOf(request: EditRequest): string[] {
@@ -88,6 +92,14 @@ export function planEdit(state: ReviewState, request: EditRequest): Edit {
       const newIds = groups.map((_, k) => formatIdentityId(state.next_identity + k));
       return { kind: 'split', identity_id: request.identity_id, groups, new_ids: newIds };
     }
+    case 'cut_track':
+      return {
+        kind: 'cut_track',
+        cuts: request.cuts.map((c, k) => ({
+          ...c,
+          to_identity_id: formatIdentityId(state.next_identity + k),
+        })),
+      };
     default:
       return request;
   }

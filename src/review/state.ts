@@ -109,7 +109,40 @@ export interface ReviewState {
   retired: Record<string, RetiredIdentity>;
   /** Number of the next new identity (`id_{next}`). */
   next_identity: number;
+  /** Tracks made by `cut_track` edits, by new track id (absent in states without a cut). */
+  track_cuts?: Record<string, TrackCut>;
+  /** `[first_ts, last_ts]` in seconds of every cut track (both halves), overriding `tracks.jsonl`. */
+  track_spans?: Record<string, [number, number]>;
 }
+
+/** A track cut in two: the new track holds the detections of `track_id` from `from_frame_idx` on. */
+export interface TrackCut {
+  /** Track that was cut (itself possibly made by an earlier cut). */
+  track_id: number;
+  /** First source-video frame index of the new track. */
+  from_frame_idx: number;
+}
+
+/** Span and face samples of one half of a cut track. */
+const cutHalfSchema = z.object({
+  /** Time of the first detection, seconds. */
+  first_ts: z.number().min(0),
+  /** Time of the last detection, seconds. */
+  last_ts: z.number().min(0),
+  /** Embedded face samples of this half. */
+  faces: z.number().int().min(0),
+});
+
+/** One cut of a `cut_track` edit. */
+export const trackCutSchema = z.object({
+  track_id: trackIdSchema,
+  from_frame_idx: z.number().int().min(0),
+  new_track_id: trackIdSchema,
+  head: cutHalfSchema,
+  tail: cutHalfSchema,
+  /** New identity (origin `split`) that takes the new track. */
+  to_identity_id: identityIdSchema,
+});
 
 /** Suggestion tiers, most confident first (see suggestions.ts). */
 export const tierSchema = z.enum(['auto', 'high', 'medium', 'low']);
@@ -179,6 +212,7 @@ export const editSchema = z.discriminatedUnion('kind', [
       }),
     ),
   }),
+  z.object({ kind: z.literal('cut_track'), cuts: z.array(trackCutSchema).min(1) }),
   z.object({ kind: z.literal('undo'), seqs: z.array(z.number().int().positive()).min(1) }),
 ]);
 

@@ -132,6 +132,8 @@ export interface RunPaths {
   castScreentimeCsv: string;
   /** `cast_timeline.csv`: per-second coverage per cast member. */
   castTimelineCsv: string;
+  /** `cleanup_report.json`: the last Episode/Cluster Cleanup applied to the run's review (src/review/cleanup.ts). */
+  cleanupReport: string;
 }
 
 /**
@@ -173,5 +175,6 @@ export function runPaths(dataDir: string, epId: EpisodeId, runId: RunId): RunPat
     timelineCsv: at('timeline.csv'),
     castScreentimeCsv: at('cast_screentime.csv'),
     castTimelineCsv: at('cast_timeline.csv'),
+    cleanupReport: at('cleanup_report.json'),
   };
 }

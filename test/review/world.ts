@@ -63,6 +63,32 @@ export async function makeFourShots(dir: string): Promise<string> {
 }
 
 /**
+ * franck (8 s) dissolving into cap12 (8 s) with a 1 s ffmpeg `xfade` fade starting at 7 s: one shot whose face box
+ * barely moves, so that one track spans both men when shot-cut detection is off.
+ * @param dir - work folder
+ * @returns the video path (15 s, 400 x 300 at 25 fps)
+ */
+export async function makeDissolve(dir: string): Promise<string> {
+  const a = await cutClip(CLIPS.franck, 10, 8, join(dir, 'dissolve-a.mp4'));
+  const b = await cutClip(CLIPS.cap12, 0, 8, join(dir, 'dissolve-b.mp4'));
+  const out = join(dir, 'dissolve.mp4');
+  await ffmpeg([
+    '-i',
+    a,
+    '-i',
+    b,
+    '-filter_complex',
+    '[0:v][1:v]xfade=transition=fade:duration=1:offset=7,format=yuv420p[v]',
+    '-map',
+    '[v]',
+    '-an',
+    ...H264_FAST,
+    out,
+  ]);
+  return out;
+}
+
+/**
  * franck and cap12 side by side (800 x 300) for `durationS`: two faces in every frame.
  * @returns the video path
  */

@@ -1,6 +1,6 @@
 /**
  * @module Long review operations with `execution_mode` as stage jobs have it (local: the request waits, no job id;
- * redis: 202 with a job id to poll): refresh similarity, auto-group, batch assign; and their job status and cancel.
+ * redis: 202 with a job id to poll): refresh similarity, auto-group, batch assign, cleanup; and their job status and cancel.
  */
 import { z } from 'zod';
 import { ReviewJobsService } from '../../jobs/index.ts';
@@ -35,6 +35,12 @@ const OPERATIONS: { path: string; operation: ReviewOperation; summary: string }[
     path: '/episodes/:ep_id/clusters/batch_assign_async',
     operation: 'batch_assign',
     summary: 'Assign many identities, explicitly or by accepting suggestions down to a tier',
+  },
+  {
+    path: '/episodes/:ep_id/cleanup_async',
+    operation: 'cleanup',
+    summary:
+      'Episode/Cluster Cleanup: cut tracks holding two people, re-embed, group (standard); preview, or apply as undoable edits',
   },
 ];
 

@@ -140,6 +140,10 @@ export function computeScreentime(reviewed: ReviewedRun, inputs: ScreentimeInput
   const tracks = new Map(readJsonl<TrackRow>(inputs.paths.tracks).map((t) => [t.track_id, t]));
   const halfStepS = sampleStepS(inputs.paths, inputs.fps) / 2;
   const spanOf = (id: number): Interval | null => {
+    const cut = state.track_spans?.[String(id)];
+    if (cut) {
+      return cut;
+    }
     const t = tracks.get(id);
     return t ? [t.first_ts, t.last_ts] : null;
   };
