@@ -6,6 +6,8 @@
 import type { ScreentimeFile } from '../../src/pipeline/index.ts';
 import type {
   CarryConflict,
+  CleanupPreset,
+  CleanupResult,
   FaceView,
   IdentityView,
   Page,
@@ -15,7 +17,7 @@ import type {
 import type { CastMember, FacebankImage, ReviewJob } from '../../src/store/index.ts';
 import { ApiError, request, type RunOptions } from './api-client.ts';
 
-export type { CarryConflict, Page, Suggestion };
+export type { CarryConflict, CleanupPreset, CleanupResult, Page, Suggestion };
 
 /** A cast member as listed, with its number of facebank images. */
 export type CastMemberView = CastMember & { facebank_images: number };
@@ -170,6 +172,43 @@ export const review = {
   /** Excludes a face sample from its identity's embedding (`excluded: false` puts it back). */
   excludeFace: (epId: string, trackId: number, frameIdx: number, excluded: boolean, v?: number) =>
     edit(epId, '/faces/exclude', { track_id: trackId, frame_idx: frameIdx, excluded }, v),
+  /**
+   * Runs Episode/Cluster Cleanup in the episode's execution mode and waits for its result (polling a redis job).
+   * @param apply - false: preview only; true: store the edits
+   * @throws ApiError when the request is refused; Error when the operation fails
+   */
+  cleanup: async (
+    epId: string,
+    preset: CleanupPreset,
+    apply: boolean,
+    mode: RunOptions['execution_mode'],
+  ): Promise<CleanupResult> => {
+    type Answer = LongOpAnswer & { result?: CleanupResult | null };
+    const answer = await request<Answer>('POST', `${ep(epId)}/cleanup_async`, {
+      execution_mode: mode,
+      preset,
+      apply,
+    });
+    if (answer.execution_mode === 'local') {
+      if (answer.status !== 'completed' || !answer.result) {
+        throw new Error(answer.error ?? 'Cleanup failed');
+      }
+      return answer.result;
+    }
+    for (;;) {
+      const job = await request<Pick<ReviewJob, 'state' | 'error' | 'result'>>(
+        'GET',
+        `/review_jobs/${answer.job_id}`,
+      );
+      if (job.state === 'success') {
+        return job.result as CleanupResult;
+      }
+      if (job.state !== 'queued' && job.state !== 'running') {
+        throw new Error(job.error ?? `Cleanup ${job.state}`);
+      }
+      await new Promise((done) => setTimeout(done, 1000));
+    }
+  },
   /** @returns the re-clustering conflicts still to settle */
   conflicts: (epId: string): Promise<{ items: CarryConflict[] } & Versioned> =>
     request('GET', `${ep(epId)}/conflicts`),

@@ -1,12 +1,14 @@
 /**
- * @module Episode Detail: Execution Settings, a card per stage with its status and live job, Run all, and the log
- * panel. After a reload the running jobs (both modes) come back from `GET /episodes/{ep_id}/jobs/running`.
+ * @module Episode Detail: Execution Settings, a card per stage with its status and live job, Run all, Episode
+ * Cleanup (preview, then Apply; once clustered), and the log panel. After a reload the running jobs (both modes)
+ * come back from `GET /episodes/{ep_id}/jobs/running`.
  */
 import { Alert, Button, Group, SimpleGrid, Stack, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { STAGES, type Stage } from '../../../../src/types.ts';
 import { getRunningJobs, getStatus, type EpisodeStatus } from '../../api-client.ts';
+import { CleanupButtons } from '../../components/cleanup-buttons.tsx';
 import { EpisodeHeader } from '../../components/episode-header.tsx';
 import { ExecutionSettingsPanel } from '../../components/execution-settings.tsx';
 import { LogPanel } from '../../components/log-panel.tsx';
@@ -90,20 +92,28 @@ export function EpisodeDetailPage({ epId }: EpisodeDetailPageProps) {
         <Text size="xs" c="dimmed">
           {status.data?.run_id ? `Run ${status.data.run_id}` : 'No run yet: Run all starts one'}
         </Text>
-        <Button
-          data-edit
-          onClick={() =>
-            guard('Run all', () => {
-              setLogStage(null);
-              void runner.runAll();
-            })
-          }
-          disabled={!settings || runner.runAllAt !== null || nowActive}
-        >
-          {runner.runAllAt
-            ? `Running all: ${runner.runAllAt} (${STAGES.indexOf(runner.runAllAt) + 1}/${STAGES.length})`
-            : 'Run all'}
-        </Button>
+        <Group gap="xs">
+          {status.data?.stages.cluster.status === 'success' && (
+            <CleanupButtons
+              epId={epId}
+              buttons={[{ preset: 'standard', label: 'Episode Cleanup' }]}
+            />
+          )}
+          <Button
+            data-edit
+            onClick={() =>
+              guard('Run all', () => {
+                setLogStage(null);
+                void runner.runAll();
+              })
+            }
+            disabled={!settings || runner.runAllAt !== null || nowActive}
+          >
+            {runner.runAllAt
+              ? `Running all: ${runner.runAllAt} (${STAGES.indexOf(runner.runAllAt) + 1}/${STAGES.length})`
+              : 'Run all'}
+          </Button>
+        </Group>
       </Group>
       <SimpleGrid cols={{ base: 1, md: 2, xl: 4 }} spacing="sm">
         {STAGES.map((stage, i) => {

@@ -2,7 +2,7 @@
  * @module Faces Review: the grid of identities (seconds on screen, most seconds still unassigned first) with
  * filters, multi-select with batch assign and merge, one-click assignment from a suggestion, inline cast member
  * creation, an identity drawer for track edits, split and face exclusion, re-clustering conflicts, undo, "Accept
- * all auto/high", "Auto group" and "Refresh similarity" (following the execution mode), and keyboard shortcuts.
+ * all auto/high", "Auto group", "Cluster Cleanup" (Quick / Standard) and "Refresh similarity" (following the execution mode), and keyboard shortcuts.
  */
 import {
   Alert,
@@ -17,6 +17,7 @@ import {
 import { useHotkeys } from '@mantine/hooks';
 import { useState } from 'react';
 import { review, type ReviewIdentityView } from '../../api-review.ts';
+import { CleanupButtons } from '../../components/cleanup-buttons.tsx';
 import { EpisodeHeader } from '../../components/episode-header.tsx';
 import { ExecutionSettingsPanel } from '../../components/execution-settings.tsx';
 import { useConfig } from '../../hooks/use-config.ts';
@@ -174,6 +175,14 @@ export function FacesReviewPage({ epId }: FacesReviewPageProps) {
           >
             Auto group
           </Button>
+          <CleanupButtons
+            epId={epId}
+            buttons={[
+              { preset: 'quick', label: 'Cluster Cleanup: Quick' },
+              { preset: 'standard', label: 'Cluster Cleanup: Standard' },
+            ]}
+            onApplied={() => void data.refresh()}
+          />
           <Button
             data-edit
             variant="default"
