@@ -8,6 +8,7 @@ import { readJsonArtifact, writeJsonAtomic } from '../../store/index.ts';
 import type { Detection } from '../../types.ts';
 import type { TrackRow } from './index.ts';
 import type { ShotCutState } from './shot-cuts.ts';
+import type { ZoomPassState } from './zoom-pass.ts';
 
 const checkpointSchema = z.object({
   schema_version: z.literal(1),
@@ -27,6 +28,8 @@ const checkpointSchema = z.object({
   detections: z.array(z.custom<Detection>()),
   /** Finished tracks so far. */
   tracks: z.array(z.custom<TrackRow>()),
+  /** State of the zoomed second pass (absent in checkpoints of runs without it). */
+  zoom: z.custom<ZoomPassState>().optional(),
 });
 
 /** Contents of `checkpoints/detect_track.json`. */

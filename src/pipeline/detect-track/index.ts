@@ -165,6 +165,9 @@ export async function runDetectTrack(ctx: StageContext): Promise<StageOutcome> {
     maxFaceFrac: config.detect.tile_max_face_frac,
     detect: { scoreThreshold: config.detect.score_threshold, nmsIou: config.detect.nms_iou },
   });
+  if (resumed?.zoom) {
+    zoom.restore(resumed.zoom);
+  }
   let framesDone = resumed?.frames_done ?? 0;
   let checkpointAtMs = Date.now();
   const checkpoint = async (resumeFrameIdx: number, pushed: boolean): Promise<void> => {
@@ -182,6 +185,7 @@ export async function runDetectTrack(ctx: StageContext): Promise<StageOutcome> {
       shots: cuts.snapshot(),
       detections,
       tracks: trackRows,
+      zoom: zoom.snapshot(),
     });
     checkpointAtMs = Date.now();
   };

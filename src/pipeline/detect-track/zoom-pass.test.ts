@@ -92,6 +92,19 @@ describe('ZoomPass', () => {
     expect(zoom.counts).toEqual({ discovery_frames: 1, follow_crops: 2, zoom_calls: 10 });
   });
 
+  it('decides as an uninterrupted pass after a restore of its snapshot (checkpoint)', async () => {
+    const scratch = () => ({ data: new Uint8Array(W * H * 3), widthPx: 0, heightPx: 0 });
+    const first = new ZoomPass(detector, scratch(), opts);
+    await first.detect(await frameWith(png, 32, 600, 400, 0), true);
+    const state = JSON.parse(JSON.stringify(first.snapshot())) as ReturnType<ZoomPass['snapshot']>;
+    const resumed = new ZoomPass(detector, scratch(), opts);
+    resumed.restore(state);
+    const a = await first.detect(await frameWith(png, 32, 600, 400, 0.25), false);
+    const b = await resumed.detect(await frameWith(png, 32, 600, 400, 0.25), false);
+    expect(b).toEqual(a);
+    expect(resumed.counts).toEqual({ discovery_frames: 0, follow_crops: 1, zoom_calls: 1 });
+  });
+
   it('skips the tile grid on a frame with a large face', async () => {
     const zoom = new ZoomPass(
       detector,

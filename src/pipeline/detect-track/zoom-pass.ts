@@ -4,7 +4,7 @@
  * at the detector's native scale around each small face of the last analysed frames.
  */
 import { suppressOverlaps, type DetectOptions, type FaceDetector } from '../../models/index.ts';
-import type { FaceBox, Frame, RgbImage } from '../../types.ts';
+import type { BBox, FaceBox, Frame, RgbImage } from '../../types.ts';
 import { copyTile, keepTileFaces, offsetFaces, type TileRect } from './tiles.ts';
 
 /** Settings of {@link ZoomPass}; sizes in analysed-frame pixels unless named `SourcePx`. */
@@ -41,6 +41,14 @@ export interface ZoomPassCounts {
   zoom_calls: number;
 }
 
+/** What a checkpoint keeps of the second pass, so that a resumed run decides as an uninterrupted one. */
+export interface ZoomPassState {
+  /** Time of the shot's last tile-grid pass, seconds; null when none ran since the last cut. */
+  last_grid_ts: number | null;
+  /** Faces followed (analysed-frame pixels), with the analysed frames left to follow each. */
+  followed: { bbox: BBox; score: number; frames_left: number }[];
+}
+
 /** A small face being followed, and for how many more analysed frames. */
 interface Followed {
   face: FaceBox;
@@ -71,6 +79,30 @@ export class ZoomPass {
     private readonly tileImage: RgbImage,
     private readonly opts: ZoomPassOptions,
   ) {}
+
+  /** The state a checkpoint keeps (JSON-safe). */
+  snapshot(): ZoomPassState {
+    return {
+      last_grid_ts: Number.isFinite(this.lastGridTs) ? this.lastGridTs : null,
+      followed: this.followed.map((f) => ({
+        bbox: f.face.bbox,
+        score: f.face.score,
+        frames_left: f.framesLeft,
+      })),
+    };
+  }
+
+  /**
+   * Continues from a checkpoint's state.
+   * @param state - what {@link ZoomPass.snapshot} returned
+   */
+  restore(state: ZoomPassState): void {
+    this.lastGridTs = state.last_grid_ts ?? -Infinity;
+    this.followed = state.followed.map((f) => ({
+      face: { bbox: f.bbox, score: f.score },
+      framesLeft: f.frames_left,
+    }));
+  }
 
   /**
    * Faces of one analysed frame, in analysed-frame pixels, not yet filtered by size.
