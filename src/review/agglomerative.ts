@@ -1,5 +1,9 @@
-/** @module Average-linkage agglomerative clustering on cosine distance, with cannot-link constraints. */
-import { InputError } from '../../errors.ts';
+/**
+ * @module Average-linkage agglomerative clustering on cosine distance, with cannot-link constraints: used by the
+ * `cluster` stage (src/pipeline/cluster) and by cleanup's re-clustering; it lives in review/, the lower of the two
+ * layers, so both import it downwards.
+ */
+import { InputError } from '../errors.ts';
 
 /** Pairs of items that must never share a cluster: a predicate, or a list of index pairs. */
 export type CannotLink =

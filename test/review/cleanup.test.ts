@@ -1,7 +1,8 @@
 /**
  * @module End-to-end Episode/Cluster Cleanup on franck dissolving into cap12 (1 s `xfade`, shot cuts off, 16 face
  * samples per track): the one track spanning both men is cut in two by the preview and by apply, in both execution
- * modes; undo restores it; an identity a reviewer assigned is left alone.
+ * modes; undo restores it; an identity a reviewer assigned is left alone. The standard preset re-clusters the
+ * tracks of unassigned identities with the cluster stage's threshold (four shots of two men, clustered too tightly).
  */
 /* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-return -- the tests read the API's JSON answers field by field */
 import { randomUUID } from 'node:crypto';
@@ -16,9 +17,11 @@ import { probeRedis } from '../../src/jobs/queue.ts';
 import { listRuns, openDatabase, runPaths, type Db } from '../../src/store/index.ts';
 import { waitFor } from '../jobs/harness.ts';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir.ts';
-import { apiOf, call, makeDissolve, runPipeline, type App } from './world.ts';
+import { apiOf, call, makeDissolve, makeFourShots, runPipeline, type App } from './world.ts';
 
 const EP = 'dissolve-s01e01';
+/** Four shots (franck, cap12, franck, cap13) clustered so tightly that each track is its own identity. */
+const MIX = 'mix-s01e01';
 const prefix = `test-${randomUUID()}`;
 
 let root = '';
@@ -45,6 +48,9 @@ beforeAll(async () => {
     JSON.stringify({ shots: { cut_threshold: 1 }, faces: { samples_per_track: 16 } }),
   );
   await runPipeline(dataDir, await makeDissolve(root), EP, { SCREENALYTICS_CONFIG: config });
+  const tight = join(root, 'tight.json');
+  await writeFile(tight, JSON.stringify({ cluster: { distance_threshold: 0.02 } }));
+  await runPipeline(dataDir, await makeFourShots(root), MIX, { SCREENALYTICS_CONFIG: tight });
   app = await apiOf(dataDir, {
     jobs: { queue_prefix: prefix },
     review: { auto_assign_tier: 'off' },
@@ -173,5 +179,33 @@ describe('cleanup of a dissolve between two men', () => {
       protected_identity_ids: ['id_0001'],
     });
     expect(await identities()).toEqual([['id_0001', [1], 'franck']]);
+  });
+});
+
+describe('standard cleanup of identities clustered too tightly', () => {
+  it('re-clusters four one-track identities into the two men as moves, and quick leaves them', async () => {
+    const quick = await call(app, 'POST', `/episodes/${MIX}/cleanup_async`, {
+      execution_mode: 'local',
+      preset: 'quick',
+    });
+    expect(quick.body.result).toMatchObject({ edits: 0, cuts: [], moved_track_ids: [] });
+    const res = await call(app, 'POST', `/episodes/${MIX}/cleanup_async`, {
+      execution_mode: 'local',
+      preset: 'standard',
+      apply: true,
+    });
+    expect(res.body.result).toMatchObject({
+      applied: true,
+      before: { identities: 4, singletons: 4 },
+      after: { identities: 2, singletons: 0 },
+      cuts: [],
+      moved_track_ids: [3, 4],
+    });
+    const list = await call(app, 'GET', `/episodes/${MIX}/identities`);
+    const tracks = (list.body.items as { track_ids: number[] }[]).map((i) => i.track_ids);
+    expect(tracks.sort((a, b) => a[0]! - b[0]!)).toEqual([
+      [1, 3],
+      [2, 4],
+    ]);
   });
 });

@@ -3,7 +3,7 @@
  * cannot-link rule (tracks sharing an analysed frame are never one identity); writes `identities.json`.
  */
 import { relative } from 'node:path';
-import { autoAssign } from '../../review/index.ts';
+import { autoAssign, clusterAgglomerative, cohesion } from '../../review/index.ts';
 import {
   getEpisode,
   openDatabase,
@@ -14,7 +14,6 @@ import {
 import type { Detection } from '../../types.ts';
 import type { StageContext, StageOutcome } from '../context.ts';
 import type { EmbeddedTrackRow } from '../faces-embed/index.ts';
-import { clusterAgglomerative, cohesion } from './agglomerative.ts';
 
 /**
  * Runs cluster over the run's embedded tracks.
