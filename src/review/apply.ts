@@ -59,7 +59,7 @@ function refresh(state: ReviewState, idn: ReviewIdentity): void {
     (best, t) => (faces(t) > faces(best) ? t : best),
     idn.track_ids[0]!,
   );
-  idn.thumb = `thumbs/${rep}.webp`;
+  idn.thumb = state.track_thumbs?.[String(rep)] ?? `thumbs/${rep}.webp`;
   idn.cohesion = null;
 }
 
@@ -212,6 +212,14 @@ function cutTrack(
     [String(cut.track_id)]: [cut.head.first_ts, cut.head.last_ts],
     [String(cut.new_track_id)]: [cut.tail.first_ts, cut.tail.last_ts],
   };
+  const thumbs = { ...state.track_thumbs };
+  if (cut.head.thumb) {
+    thumbs[String(cut.track_id)] = cut.head.thumb;
+  }
+  if (cut.tail.thumb) {
+    thumbs[String(cut.new_track_id)] = cut.tail.thumb;
+  }
+  state.track_thumbs = thumbs;
   state.track_faces[String(cut.track_id)] = cut.head.faces;
   state.track_faces[String(cut.new_track_id)] = cut.tail.faces;
   const created = newIdentity(state, cut.to_identity_id, 'split');

@@ -48,7 +48,14 @@ export interface Sample {
   frameIdx: number;
   /** Row of `embeddings.f32`. */
   row: number;
+  /** Aligned crop relative to the run folder. */
+  crop: string;
+  /** Quality score (higher is better). */
+  quality: number;
 }
+
+/** A crop path a cut track's thumbnail may name. */
+const CROP = /^crops\/\d+\/\d+\.jpg$/;
 
 /** The fields of a `detections.jsonl` row that cleanup reads. */
 export type DetectionRow = { frame_idx: number; ts: number; track_id: number | null };
@@ -64,7 +71,13 @@ export function samplesOf(opened: OpenReview, state: ReviewState): Map<number, S
     const holder = trackOfFrame(state, f.track_id, f.frame_idx);
     out.set(holder, [
       ...(out.get(holder) ?? []),
-      { trackId: f.track_id, frameIdx: f.frame_idx, row: f.embedding_row },
+      {
+        trackId: f.track_id,
+        frameIdx: f.frame_idx,
+        row: f.embedding_row,
+        crop: f.crop,
+        quality: f.quality,
+      },
     ]);
   }
   for (const list of out.values()) {
@@ -171,11 +184,16 @@ export function cutRequest(
     const head = mine.filter((d) => d.frame_idx < c.from_frame_idx);
     const tail = mine.filter((d) => d.frame_idx >= c.from_frame_idx);
     const faces = all.filter((f) => trackOfFrame(st, f.trackId, f.frameIdx) === c.track_id);
-    const half = (ds: DetectionRow[], inTail: boolean) => ({
-      first_ts: ds[0]?.ts ?? c.from_ts,
-      last_ts: ds.at(-1)?.ts ?? c.from_ts,
-      faces: faces.filter((f) => f.frameIdx >= c.from_frame_idx === inTail).length,
-    });
+    const half = (ds: DetectionRow[], inTail: boolean) => {
+      const own = faces.filter((f) => f.frameIdx >= c.from_frame_idx === inTail);
+      const best = own.reduce<Sample | null>((b, f) => (!b || f.quality > b.quality ? f : b), null);
+      return {
+        first_ts: ds[0]?.ts ?? c.from_ts,
+        last_ts: ds.at(-1)?.ts ?? c.from_ts,
+        faces: own.length,
+        ...(best && CROP.test(best.crop) ? { thumb: best.crop } : {}),
+      };
+    };
     const cut = {
       track_id: c.track_id,
       from_frame_idx: c.from_frame_idx,

@@ -113,6 +113,8 @@ export interface ReviewState {
   track_cuts?: Record<string, TrackCut>;
   /** `[first_ts, last_ts]` in seconds of every cut track (both halves), overriding `tracks.jsonl`. */
   track_spans?: Record<string, [number, number]>;
+  /** Thumbnail (a face crop, relative to the run folder) of every cut track, overriding `thumbs/{track_id}.webp`. */
+  track_thumbs?: Record<string, string>;
 }
 
 /** A track cut in two: the new track holds the detections of `track_id` from `from_frame_idx` on. */
@@ -131,6 +133,11 @@ const cutHalfSchema = z.object({
   last_ts: z.number().min(0),
   /** Embedded face samples of this half. */
   faces: z.number().int().min(0),
+  /** Its best face crop relative to the run folder (`crops/{track_id}/{frame_idx}.jpg`), for its thumbnail. */
+  thumb: z
+    .string()
+    .regex(/^crops\/\d+\/\d+\.jpg$/, 'expected crops/{track_id}/{frame_idx}.jpg')
+    .optional(),
 });
 
 /** One cut of a `cut_track` edit. */

@@ -5,7 +5,7 @@
  */
 import { NotFoundError } from '../errors.ts';
 import { listCastMembers, listEdits, type EditRow } from '../store/index.ts';
-import { requireIdentity } from './apply.ts';
+import { requireIdentity, trackOfFrame } from './apply.ts';
 import { identityCentroids } from './centroids.ts';
 import { pageOf, resolvePage, type Page, type PageRequest } from './paging.ts';
 import { resolveTracks } from './resolve.ts';
@@ -166,10 +166,10 @@ export function listIdentityTracks(
       return {
         track_id: t,
         identity_id: identityId,
-        first_ts: info?.first_ts ?? 0,
-        last_ts: info?.last_ts ?? 0,
-        faces: info?.faces ?? 0,
-        thumb: `thumbs/${t}.webp`,
+        first_ts: state.track_spans?.[String(t)]?.[0] ?? info?.first_ts ?? 0,
+        last_ts: state.track_spans?.[String(t)]?.[1] ?? info?.last_ts ?? 0,
+        faces: state.track_faces[String(t)] ?? info?.faces ?? 0,
+        thumb: state.track_thumbs?.[String(t)] ?? `thumbs/${t}.webp`,
         override: o ? { cast_id: o.cast_id, ignore: o.ignore, by: o.by, at: o.at } : null,
         cast_id: castId,
         name: castId ? (names.get(castId) ?? null) : null,
@@ -203,7 +203,8 @@ export interface FaceView {
 }
 
 /**
- * @returns the face samples of a track, by time
+ * @returns the face samples of a track (after cuts: those from its first frame on; `track_id` stays the one of
+ *   `faces.jsonl`, which excluding a sample names), by time
  * @throws NotFoundError when the run has no such track
  */
 export function listTrackFaces(
@@ -212,12 +213,12 @@ export function listTrackFaces(
   trackId: number,
 ): Versioned & { track_id: number; items: FaceView[] } {
   const { epId, runId, review, state, paths } = openReview(deps, target);
-  if (!readRunTracks(paths).has(trackId)) {
+  if (!readRunTracks(paths).has(trackId) && !state.track_cuts?.[String(trackId)]) {
     throw new NotFoundError(`Track ${trackId} is not a track of run ${runId} of ${epId}`);
   }
   const excluded = new Set(state.excluded_faces);
   const items = readRunFaces(paths)
-    .filter((f) => f.track_id === trackId)
+    .filter((f) => trackOfFrame(state, f.track_id, f.frame_idx) === trackId)
     .map((f) => ({
       track_id: f.track_id,
       frame_idx: f.frame_idx,

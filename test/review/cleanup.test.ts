@@ -125,6 +125,21 @@ describe('cleanup of a dissolve between two men', () => {
       expect(s).toBeGreaterThan(6);
       expect(s).toBeLessThan(9);
     }
+    const fromTs = res.body.result.cuts[0].from_ts as number;
+    const tail = await call(app, 'GET', `/episodes/${EP}/identities/id_0002/tracks`);
+    expect(tail.body.items[0]).toMatchObject({ track_id: 2, first_ts: fromTs, last_ts: 14.88 });
+    expect(tail.body.items[0].thumb_url).toMatch(/\/crops\/1\/\d+\.jpg$/);
+    expect((await app.inject({ url: tail.body.items[0].thumb_url as string })).statusCode).toBe(
+      200,
+    );
+    const faces = await call(app, 'GET', `/episodes/${EP}/tracks/2/faces`);
+    const tailTs = (faces.body.items as { ts: number }[]).map((f) => f.ts);
+    expect(tailTs.length).toBeGreaterThan(4);
+    expect(Math.min(...tailTs)).toBeGreaterThanOrEqual(fromTs);
+    const head = await call(app, 'GET', `/episodes/${EP}/tracks/1/faces`);
+    expect(Math.max(...(head.body.items as { ts: number }[]).map((f) => f.ts))).toBeLessThan(
+      fromTs,
+    );
     const report = JSON.parse(
       readFileSync(runPaths(dataDir, EP, res.body.run_id).cleanupReport, 'utf8'),
     );
