@@ -129,7 +129,7 @@ export function autoAssign(
     }
   }
   candidates.sort((a, b) => b.similarity - a.similarity);
-  const apart = cannotLinkIdentities(opened.state, coOccurringTracks(opened.paths));
+  const apart = cannotLinkIdentities(opened.state, coOccurringTracks(opened.paths, opened.state));
   const holders = new Map<string, string[]>();
   for (const idn of opened.state.identities) {
     if (idn.cast_id) {

@@ -1,6 +1,6 @@
 /**
  * @module The steps of Episode/Cluster Cleanup (cleanup.ts), each on a review state without writing: face samples
- * per track after cuts, figures, jump cuts, re-clustering moves, co-occurrence after cuts.
+ * per track after cuts, figures, jump cuts, re-clustering moves.
  */
 import { clusterAgglomerative } from './agglomerative.ts';
 import { trackOfFrame } from './apply.ts';
@@ -211,26 +211,6 @@ export function cutRequest(
     return cut;
   });
   return { kind: 'cut_track', cuts: rows };
-}
-
-/** `a:b` pairs (a before b) of tracks of the state seen in one analysed frame, after its cuts. */
-export function coOccurring(state: ReviewState, detections: readonly DetectionRow[]): Set<string> {
-  const byFrame = new Map<number, Set<number>>();
-  for (const d of detections) {
-    const set = byFrame.get(d.frame_idx) ?? new Set<number>();
-    byFrame.set(d.frame_idx, set.add(trackOfFrame(state, d.track_id!, d.frame_idx)));
-  }
-  const out = new Set<string>();
-  for (const ids of byFrame.values()) {
-    for (const a of ids) {
-      for (const b of ids) {
-        if (a < b) {
-          out.add(`${a}:${b}`);
-        }
-      }
-    }
-  }
-  return out;
 }
 
 /**

@@ -13,7 +13,6 @@ import { personTouched } from './auto-assign.ts';
 import { cannotLinkIdentities, groupIdentities, type IdentityGroup } from './auto-group.ts';
 import { identityCentroids, trackCentroids } from './centroids.ts';
 import {
-  coOccurring,
   cutRequest,
   figuresOf,
   planCuts,
@@ -27,7 +26,7 @@ import {
 export type { CleanupCut, CleanupFigures };
 import { editReview } from './edits.ts';
 import { planEdit, type EditRequest } from './plan.ts';
-import { readRunEmbeddings, readRunTracks } from './run-data.ts';
+import { coOccurringTracks, readRunEmbeddings, readRunTracks } from './run-data.ts';
 import {
   openReview,
   SYSTEM_REVIEWER,
@@ -124,7 +123,7 @@ export function runCleanup(
   const moved: number[] = [];
   if (params.preset === 'standard') {
     const tracks = trackCentroids(opened.paths, state);
-    const co = coOccurring(state, detections);
+    const co = coOccurringTracks(opened.paths, state);
     const threshold = deps.config.cluster.distance_threshold;
     for (const move of reclusterMoves(state, tracks, keep, co, threshold)) {
       requests.push(move);

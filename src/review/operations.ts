@@ -168,7 +168,7 @@ export function proposeGroups(
   const groups = groupIdentities(
     [...identityCentroids(opened.state, ctx.tracks).values()],
     minSimilarity,
-    cannotLinkIdentities(opened.state, coOccurringTracks(opened.paths)),
+    cannotLinkIdentities(opened.state, coOccurringTracks(opened.paths, opened.state)),
     (id) => faces.get(id) ?? 0,
   );
   let version = opened.review.version;

@@ -14,7 +14,8 @@ import {
   type RunPaths,
 } from '../store/index.ts';
 import type { BBox } from '../types.ts';
-import type { ReviewBase } from './apply.ts';
+import { trackOfFrame, type ReviewBase } from './apply.ts';
+import type { ReviewState } from './state.ts';
 
 /** The fields of a `tracks.jsonl` row that review uses. */
 export interface RunTrack {
@@ -140,27 +141,32 @@ export function readRunDetections(paths: RunPaths): RunDetection[] {
 }
 
 /**
+ * @param paths - run paths
+ * @param state - review state whose `cut_track` cuts apply (a detection counts for the cut track holding its
+ *   frame); without one, or without cuts, the pairs of `detections.jsonl` as they are (cached)
  * @returns pairs of track ids seen in one analysed frame, as `a:b` keys, a before b (ascending)
  */
-export function coOccurringTracks(paths: RunPaths): Set<string> {
-  return cached(`${paths.detections}#pairs`, () => {
-    const byFrame = new Map<number, number[]>();
+export function coOccurringTracks(paths: RunPaths, state?: ReviewState): Set<string> {
+  const cuts = state?.track_cuts && Object.keys(state.track_cuts).length > 0 ? state : null;
+  const pairsOf = (): Set<string> => {
+    const byFrame = new Map<number, Set<number>>();
     for (const d of readRunDetections(paths)) {
-      byFrame.set(d.frame_idx, [...(byFrame.get(d.frame_idx) ?? []), d.track_id!]);
+      const id = cuts ? trackOfFrame(cuts, d.track_id!, d.frame_idx) : d.track_id!;
+      byFrame.set(d.frame_idx, (byFrame.get(d.frame_idx) ?? new Set<number>()).add(id));
     }
     const pairs = new Set<string>();
     for (const ids of byFrame.values()) {
-      for (let i = 0; i < ids.length; i++) {
-        for (let j = i + 1; j < ids.length; j++) {
-          const [a, b] = ids[i]! < ids[j]! ? [ids[i]!, ids[j]!] : [ids[j]!, ids[i]!];
-          if (a !== b) {
+      for (const a of ids) {
+        for (const b of ids) {
+          if (a < b) {
             pairs.add(`${a}:${b}`);
           }
         }
       }
     }
     return pairs;
-  });
+  };
+  return cuts ? pairsOf() : cached(`${paths.detections}#pairs`, pairsOf);
 }
 
 /**
