@@ -7,6 +7,7 @@
  * (`cut_track`, `move`, `merge`) and writes `cleanup_report.json` in the run folder. Identities a person edited or
  * assigned are never changed.
  */
+import { ConflictError } from '../errors.ts';
 import { listEdits, readJsonl, writeJsonAtomic } from '../store/index.ts';
 import { applyEdit } from './apply.ts';
 import { personTouched } from './auto-assign.ts';
@@ -88,21 +89,28 @@ function protectedIdentities(deps: ReviewDeps, opened: OpenReview): Set<string> 
  * @param deps - config (`review.cleanup_jump_similarity`, `review.cleanup_min_side_faces`,
  *   `review.auto_group_min_similarity`, `cluster.distance_threshold`) and database
  * @param target - episode and optional run (default: the newest clustered run)
- * @param params - preset, and whether to store the edits
+ * @param params - preset, whether to store the edits, and the version the preview was made on
  * @param reviewer - who runs it (recorded on every edit)
  * @param report - progress callback (throws to cancel)
  * @returns the plan with before/after figures; `applied` and the new version when stored
  * @throws NotFoundError for an unknown episode or run, or missing `faces.jsonl` / `embeddings.f32` /
- *   `detections.jsonl`; ConflictError when the run has no successful cluster or the review moved on while applying
+ *   `detections.jsonl`; ConflictError when the run has no successful cluster, or the review is not at
+ *   `expected_version` or moved on while applying
  */
 export function runCleanup(
   deps: ReviewDeps,
   target: ReviewTarget,
-  params: { preset: CleanupPreset; apply: boolean },
+  params: { preset: CleanupPreset; apply: boolean; expected_version?: number | undefined },
   reviewer: string,
   report: (done: number, total: number) => void,
 ): CleanupResult {
   const opened = openReview(deps, target);
+  const expected = params.expected_version;
+  if (expected !== undefined && expected !== opened.review.version) {
+    throw new ConflictError(
+      `The review of ${opened.epId} is at version ${opened.review.version}, not ${expected}: preview the cleanup again`,
+    );
+  }
   const dim =
     [...readRunTracks(opened.paths).values()].find((t) => t.prototype)?.prototype?.length ?? 0;
   const emb = readRunEmbeddings(opened.paths, dim);

@@ -69,9 +69,8 @@ export const operationParamsSchemas = {
     .object({
       preset: z
         .enum(CLEANUP_PRESETS)
-        .default('standard')
         .describe(
-          'quick: cut tracks holding two people; standard: also re-embed and group identities',
+          'quick: cut tracks holding two people; standard: also re-embed, re-cluster unassigned tracks and group',
         ),
       apply: z
         .boolean()
@@ -79,6 +78,12 @@ export const operationParamsSchemas = {
         .describe(
           'false: preview only (nothing written); true: store the edits and cleanup_report.json',
         ),
+      expected_version: z
+        .number()
+        .int()
+        .min(0)
+        .optional()
+        .describe("The preview's version_before: 409 when the review moved on since the preview"),
     })
     .strict(),
 } satisfies Record<ReviewOperation, z.ZodType>;

@@ -195,6 +195,20 @@ describe('cleanup of a dissolve between two men', () => {
     });
     expect(await identities()).toEqual([['id_0001', [1], 'franck']]);
   });
+
+  it('answers 409 and writes nothing when apply names a version the review has moved on from', async () => {
+    const before = (await call(app, 'GET', `/episodes/${EP}/review`)).body.version as number;
+    const res = await call(app, 'POST', `/episodes/${EP}/cleanup_async`, {
+      execution_mode: 'local',
+      preset: 'quick',
+      apply: true,
+      expected_version: before - 1,
+    });
+    expect(res.status).toBe(409);
+    expect(res.body.error).toMatchObject({ code: 'CONFLICT' });
+    expect(String(res.body.error.message)).toMatch(/preview the cleanup again/);
+    expect((await call(app, 'GET', `/episodes/${EP}/review`)).body.version).toBe(before);
+  });
 });
 
 describe('standard cleanup of identities clustered too tightly', () => {

@@ -175,6 +175,7 @@ export const review = {
   /**
    * Runs Episode/Cluster Cleanup in the episode's execution mode and waits for its result (polling a redis job).
    * @param apply - false: preview only; true: store the edits
+   * @param expectedVersion - the preview's `version_before` (409 when the review moved on since)
    * @throws ApiError when the request is refused; Error when the operation fails
    */
   cleanup: async (
@@ -182,12 +183,14 @@ export const review = {
     preset: CleanupPreset,
     apply: boolean,
     mode: RunOptions['execution_mode'],
+    expectedVersion?: number,
   ): Promise<CleanupResult> => {
     type Answer = LongOpAnswer & { result?: CleanupResult | null };
     const answer = await request<Answer>('POST', `${ep(epId)}/cleanup_async`, {
       execution_mode: mode,
       preset,
       apply,
+      expected_version: expectedVersion,
     });
     if (answer.execution_mode === 'local') {
       if (answer.status !== 'completed' || !answer.result) {

@@ -27,11 +27,12 @@ export function CleanupButtons({ epId, buttons, onApplied }: CleanupButtonsProps
   const [preview, setPreview] = useState<CleanupResult | null>(null);
   const [error, setError] = useState<string | null>(null);
 
-  async function run(preset: CleanupPreset, apply: boolean): Promise<void> {
+  async function run(preset: CleanupPreset, apply: boolean, version?: number): Promise<void> {
     setBusy(apply ? 'Applying…' : 'Computing preview…');
     setError(null);
     try {
-      const result = await review.cleanup(epId, preset, apply, settings?.execution_mode);
+      const mode = settings?.execution_mode;
+      const result = await review.cleanup(epId, preset, apply, mode, version);
       setPreview(apply ? null : result);
       if (apply) {
         onApplied?.();
@@ -109,7 +110,7 @@ export function CleanupButtons({ epId, buttons, onApplied }: CleanupButtonsProps
               <Button
                 data-edit
                 disabled={preview.edits === 0 || busy !== null}
-                onClick={() => void run(preview.preset, true)}
+                onClick={() => void run(preview.preset, true, preview.version_before)}
               >
                 Apply
               </Button>
