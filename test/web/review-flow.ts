@@ -1,7 +1,8 @@
 /**
  * @module The review step of the web UI test: on Faces Review, assign the episode's identity to a new cast member
  * created inline, open the identity, then recompute and read the seconds on Screen Time, and see the cast member
- * on Cast. Skips with a message when the API lacks the review routes (issue 4).
+ * on Cast; Cluster Cleanup's preview shows its figures. Skips with a message when the API lacks the review routes
+ * (issue 4).
  */
 import type { Page } from 'playwright-core';
 import { expect, type TestContext } from 'vitest';
@@ -51,6 +52,15 @@ export async function reviewFlow(
   await page.getByRole('button', { name: 'Refresh similarity' }).click();
   await page.getByTestId('review-message').getByText('refresh_similarity done').waitFor();
   await shoot(page, 'faces-review');
+
+  // Cluster Cleanup: the preview of a one-person episode shows its figures and nothing to apply.
+  await page.getByRole('button', { name: 'Cluster Cleanup: Quick' }).click();
+  const preview = page.getByTestId('cleanup-preview');
+  await preview.getByText('Mean cohesion').waitFor();
+  expect(await preview.getByRole('button', { name: 'Apply' }).isDisabled()).toBe(true);
+  await shoot(page, 'cluster-cleanup-preview');
+  await preview.getByRole('button', { name: 'Cancel' }).click();
+  await preview.waitFor({ state: 'detached' });
 
   await card.getByText('id_0001', { exact: true }).click();
   await page.getByText('track 1', { exact: true }).click();
