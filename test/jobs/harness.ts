@@ -9,7 +9,7 @@ import { writeFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Redis } from 'ioredis';
+import { removeQueueKeys } from '../helpers/redis.ts';
 import { REPO_ROOT } from '../helpers/cli.ts';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir.ts';
 
@@ -168,15 +168,7 @@ export class JobsWorld {
         child.kill('SIGKILL');
       }
     }
-    const redis = new Redis();
-    try {
-      const keys = await redis.keys(`${this.prefix}:*`);
-      if (keys.length > 0) {
-        await redis.del(...keys);
-      }
-    } finally {
-      redis.disconnect();
-    }
+    await removeQueueKeys(this.prefix);
     await removeTempDir(this.dataDir);
   }
 }

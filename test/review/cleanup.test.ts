@@ -9,13 +9,13 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.ts';
 import { createJobsContext, startWorker, type StageWorker } from '../../src/jobs/index.ts';
 import { probeRedis } from '../../src/jobs/queue.ts';
 import { listRuns, openDatabase, runPaths, type Db } from '../../src/store/index.ts';
 import { waitFor } from '../jobs/harness.ts';
+import { removeQueueKeys } from '../helpers/redis.ts';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir.ts';
 import { apiOf, call, makeDissolve, makeFourShots, runPipeline, type App } from './world.ts';
 
@@ -64,12 +64,7 @@ afterAll(async () => {
   workerDb?.close();
   await app?.close();
   if (redisUp) {
-    const redis = new Redis();
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length > 0) {
-      await redis.del(...keys);
-    }
-    redis.disconnect();
+    await removeQueueKeys(prefix);
   }
   await removeTempDir(root);
 });

@@ -9,7 +9,6 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.ts';
 import { createJobsContext, startWorker, type StageWorker } from '../../src/jobs/index.ts';
@@ -23,6 +22,7 @@ import {
 } from '../../src/store/index.ts';
 import { waitFor } from '../jobs/harness.ts';
 import { extractFrame } from '../helpers/media.ts';
+import { removeQueueKeys } from '../helpers/redis.ts';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir.ts';
 import { apiOf, call, CLIPS, makeSideBySide, runPipeline, type App } from './world.ts';
 
@@ -61,12 +61,7 @@ afterAll(async () => {
   workerDb?.close();
   await app?.close();
   if (redisUp) {
-    const redis = new Redis();
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length > 0) {
-      await redis.del(...keys);
-    }
-    redis.disconnect();
+    await removeQueueKeys(prefix);
   }
   await removeTempDir(root);
 });

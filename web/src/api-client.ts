@@ -79,6 +79,26 @@ export async function request<T>(
   return parsed as T;
 }
 
+/**
+ * Posts a multipart form (files and fields) and parses the JSON answer.
+ * @param path - API path
+ * @param form - the form
+ * @returns the parsed answer
+ * @throws ApiError with the server's code and message when it refuses the request
+ */
+export async function postForm<T>(path: string, form: FormData): Promise<T> {
+  const res = await fetch(path, { method: 'POST', body: form });
+  const body = (await res.json()) as T & { error?: { code: string; message: string } };
+  if (!res.ok) {
+    throw new ApiError(
+      res.status,
+      body.error?.code ?? 'HTTP',
+      body.error?.message ?? 'Upload failed',
+    );
+  }
+  return body;
+}
+
 /** @returns the effective config (every default the server uses) */
 export const getConfig = (): Promise<Config> => request('GET', '/config');
 

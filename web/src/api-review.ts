@@ -15,7 +15,7 @@ import type {
   TrackView,
 } from '../../src/review/index.ts';
 import type { CastMember, FacebankImage, ReviewJob } from '../../src/store/index.ts';
-import { ApiError, request, type RunOptions } from './api-client.ts';
+import { postForm, request, type RunOptions } from './api-client.ts';
 
 export type { CarryConflict, CleanupPreset, CleanupResult, Page, Suggestion };
 
@@ -81,18 +81,7 @@ async function uploadFacebank(
 ): Promise<FacebankImageView> {
   const form = new FormData();
   form.append('file', file);
-  const res = await fetch(`/shows/${show}/cast/${castId}/facebank`, { method: 'POST', body: form });
-  const body = (await res.json()) as FacebankImageView & {
-    error?: { code: string; message: string };
-  };
-  if (!res.ok) {
-    throw new ApiError(
-      res.status,
-      body.error?.code ?? 'HTTP',
-      body.error?.message ?? 'Upload failed',
-    );
-  }
-  return body;
+  return postForm(`/shows/${show}/cast/${castId}/facebank`, form);
 }
 
 /** The review routes. */

@@ -10,7 +10,7 @@ import type {
   SeasonRunStatus,
 } from '../../src/jobs/index.ts';
 import type { SeasonReport, SeasonSummary } from '../../src/report/index.ts';
-import { ApiError, request, type RunOptions } from './api-client.ts';
+import { postForm, request, type RunOptions } from './api-client.ts';
 
 export type {
   SeasonEpisodeProgress,
@@ -62,18 +62,7 @@ async function uploadEpisodes(
   for (const f of files) {
     form.append('files', f, f.name);
   }
-  const res = await fetch(`${seasonPath(show, season)}/episodes`, { method: 'POST', body: form });
-  const body = (await res.json()) as AddEpisodesAnswer & {
-    error?: { code: string; message: string };
-  };
-  if (!res.ok) {
-    throw new ApiError(
-      res.status,
-      body.error?.code ?? 'HTTP',
-      body.error?.message ?? 'Upload failed',
-    );
-  }
-  return body;
+  return postForm(`${seasonPath(show, season)}/episodes`, form);
 }
 
 /** The season routes. */
