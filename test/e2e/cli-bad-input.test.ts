@@ -3,12 +3,18 @@
  * the CLI on a fresh data directory and checks the exit code, that stderr is one `error:` line naming the problem,
  * and that nothing was registered or half-written.
  */
-import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listAvailableAccelerators } from '../../src/models/index.ts';
-import { listRunDirs, REPO_ROOT, runCli, type CliResult } from '../helpers/cli.ts';
+import {
+  expectOneErrorLine,
+  listRunDirs,
+  registeredEpisodes,
+  REPO_ROOT,
+  runCli,
+} from '../helpers/cli.ts';
 import { makeTestPattern } from '../helpers/media.ts';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir.ts';
 
@@ -47,22 +53,6 @@ function corruptModelCopy(out: string, file: string): void {
     bytes[i] = bytes[i]! ^ 0xff;
   }
   writeFileSync(path, bytes);
-}
-
-/** Episodes registered in a data directory (folders holding a `source.json`). */
-function registeredEpisodes(dataDir: string): string[] {
-  const episodes = join(dataDir, 'episodes');
-  return existsSync(episodes)
-    ? readdirSync(episodes).filter((ep) => existsSync(join(episodes, ep, 'source.json')))
-    : [];
-}
-
-function expectOneErrorLine(result: CliResult, problem: RegExp): void {
-  const lines = result.stderr.split('\n').filter((line) => line.trim() !== '');
-  expect(lines, result.stderr).toHaveLength(1);
-  expect(lines[0]).toMatch(/^error: /);
-  expect(lines[0]).toMatch(problem);
-  expect(result.stdout).toBe('');
 }
 
 interface BadCase {

@@ -4,11 +4,16 @@
  * reported and skipped, exit code 2, and the season table lists both episodes. Two files with one episode number,
  * an empty folder and a missing --show: one `error:` line, exit code 2, nothing registered.
  */
-import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listRunDirs, REPO_ROOT, runCli, type CliResult } from '../helpers/cli.ts';
+import {
+  expectOneErrorLine,
+  listRunDirs,
+  registeredEpisodes,
+  REPO_ROOT,
+  runCli,
+} from '../helpers/cli.ts';
 import { ffmpeg } from '../helpers/media.ts';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir.ts';
 
@@ -18,22 +23,6 @@ const CUT_S = 6;
 
 let root = '';
 const at = (...parts: string[]): string => join(root, ...parts);
-
-/** Episode folders holding a `source.json` (registered). */
-function registered(dataDir: string): string[] {
-  const dir = join(dataDir, 'episodes');
-  return existsSync(dir)
-    ? readdirSync(dir).filter((ep) => existsSync(join(dir, ep, 'source.json')))
-    : [];
-}
-
-function expectOneErrorLine(result: CliResult, problem: RegExp): void {
-  const lines = result.stderr.split('\n').filter((line) => line.trim() !== '');
-  expect(lines, result.stderr).toHaveLength(1);
-  expect(lines[0]).toMatch(/^error: /);
-  expect(lines[0]).toMatch(problem);
-  expect(result.stdout).toBe('');
-}
 
 beforeAll(async () => {
   root = await makeTempDir('sa-e2e-season-');
@@ -80,7 +69,10 @@ describe('screenalytics run DIR (season)', () => {
     expect(skipped.join('\n')).toMatch(/notes\.txt.*not a video/);
     expect(result.stderr).toMatch(/season-test-s01e01: done/);
     expect(result.stderr).toMatch(/season-test-s01e02: done/);
-    expect(registered(dataDir).sort()).toEqual(['season-test-s01e01', 'season-test-s01e02']);
+    expect(registeredEpisodes(dataDir).sort()).toEqual([
+      'season-test-s01e01',
+      'season-test-s01e02',
+    ]);
     expect(listRunDirs(dataDir)).toHaveLength(2);
     const [heading, ...table] = result.stdout.split('\n');
     expect(heading).toMatch(/^season-test season 1: 2 episodes, \d+\.\d s$/);
@@ -98,7 +90,7 @@ describe('screenalytics run DIR (season)', () => {
       result,
       /Two files map to episode 4: .*a\.S01E04\.mp4.*b 1x04\.mp4|Two files map to episode 4: .*b 1x04\.mp4.*a\.S01E04\.mp4/,
     );
-    expect(registered(dataDir)).toEqual([]);
+    expect(registeredEpisodes(dataDir)).toEqual([]);
     expect(listRunDirs(dataDir)).toEqual([]);
   });
 
@@ -109,7 +101,7 @@ describe('screenalytics run DIR (season)', () => {
     });
     expect(result.code).toBe(2);
     expectOneErrorLine(result, /holds no file/);
-    expect(registered(dataDir)).toEqual([]);
+    expect(registeredEpisodes(dataDir)).toEqual([]);
   });
 
   it('refuses a season without --show with nothing registered', async () => {
@@ -117,6 +109,6 @@ describe('screenalytics run DIR (season)', () => {
     const result = await runCli(['run', at('season'), '--season', '1'], { dataDir });
     expect(result.code).toBe(2);
     expectOneErrorLine(result, /needs the show: add --show/);
-    expect(registered(dataDir)).toEqual([]);
+    expect(registeredEpisodes(dataDir)).toEqual([]);
   });
 });

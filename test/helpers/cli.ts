@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { expect } from 'vitest';
 import type { ScreentimeFile } from '../../src/pipeline/index.ts';
 
 /** Repository root (the folder holding `bin/`, `models/`, `test/`). */
@@ -96,4 +97,29 @@ export function readJsonLines<T>(path: string): T[] {
     .split('\n')
     .filter((line) => line !== '')
     .map((line) => JSON.parse(line) as T);
+}
+
+/**
+ * Episodes registered in a data directory: folders of `episodes/` holding a `source.json`.
+ * @param dataDir - the data directory
+ * @returns episode ids, in directory order
+ */
+export function registeredEpisodes(dataDir: string): string[] {
+  const episodes = join(dataDir, 'episodes');
+  return existsSync(episodes)
+    ? readdirSync(episodes).filter((ep) => existsSync(join(episodes, ep, 'source.json')))
+    : [];
+}
+
+/**
+ * Asserts that a CLI run failed with one `error: ...` line on stderr matching `problem`, and printed nothing on stdout.
+ * @param result - the CLI run
+ * @param problem - what the line must say
+ */
+export function expectOneErrorLine(result: CliResult, problem: RegExp): void {
+  const lines = result.stderr.split('\n').filter((line) => line.trim() !== '');
+  expect(lines, result.stderr).toHaveLength(1);
+  expect(lines[0]).toMatch(/^error: /);
+  expect(lines[0]).toMatch(problem);
+  expect(result.stdout).toBe('');
 }
