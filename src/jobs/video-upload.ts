@@ -6,7 +6,7 @@
  * decodes it. Until then the episode's video and `source.json` stay byte-identical.
  */
 import { randomUUID } from 'node:crypto';
-import { createWriteStream, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdirSync, openSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { statfs } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
@@ -119,7 +119,9 @@ export async function storeUploadedVideo(
   // The multipart parser stops passing bytes at its limit but reads the rest of the part: fail at once instead.
   body.once('limit', () => body.destroy(tooLarge(limit)));
   try {
-    await pipeline(body, sizeLimit(limit), createWriteStream(tmp, { flags: 'wx' }));
+    // Opened here, not lazily by the stream: a stream destroyed before its open completes would create the file
+    // after the cleanup below has run.
+    await pipeline(body, sizeLimit(limit), createWriteStream('', { fd: openSync(tmp, 'wx') }));
     if (info.truncated?.()) {
       throw tooLarge(limit);
     }
