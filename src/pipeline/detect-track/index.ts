@@ -11,8 +11,10 @@ import type { BBox, Detection, FaceBox, Frame, Point, RgbImage } from '../../typ
 import type { StageContext, StageOutcome } from '../context.ts';
 import { alignFace, ALIGNED_SIZE_PX } from '../faces-embed/align.ts';
 import { readCheckpoint, removeCheckpoint, writeCheckpoint } from './checkpoint.ts';
+import { clothingHistogram } from './clothing.ts';
 import {
   CandidateBins,
+  type CandidateCapture,
   type CandidateDetection,
   type SampleCandidate,
 } from './sample-candidates.ts';
@@ -47,12 +49,18 @@ export interface TrackRow {
   end_reason: FinishedTrack['endReason'];
   /** Face-sample candidates, one per `candidate_interval_s`, in time order. */
   candidates: SampleCandidate[];
+  /**
+   * Clothing descriptor: mean colour histogram of the region below the face over the candidates
+   * (`CLOTHING_BINS` = 30 fractions, see clothing.ts), or null when no candidate had that region in frame.
+   * Absent in runs made before it existed.
+   */
+  clothing?: number[] | null;
 }
 
 /** A detection not yet on a confirmed track, with its crop (its track may be confirmed on a later frame). */
 interface PendingCandidate {
   det: CandidateDetection;
-  pixels: Uint8Array;
+  capture: CandidateCapture;
 }
 
 const ALIGNED_BYTES = ALIGNED_SIZE_PX * ALIGNED_SIZE_PX * 3;
@@ -205,7 +213,7 @@ export async function runDetectTrack(ctx: StageContext): Promise<StageOutcome> {
         mean_conf: roundTo(dets.reduce((s, d) => s + d.conf, 0) / dets.length, 4),
         median_face_px: roundTo(heights[Math.floor(heights.length / 2)]!, 1),
         end_reason: t.endReason,
-        candidates: await bins.finishTrack(t.trackId),
+        ...(await bins.finishTrack(t.trackId)),
       });
     }
   };
@@ -251,10 +259,10 @@ export async function runDetectTrack(ctx: StageContext): Promise<StageOutcome> {
         face_px: facePx,
       };
     });
-    const align = (k: number) => (): Uint8Array => {
+    const capture = (k: number) => (): CandidateCapture => {
       const pixels = new Uint8Array(ALIGNED_BYTES);
       alignFace(frame, points[k]!, pixels);
-      return pixels;
+      return { pixels, clothing: clothingHistogram(frame, faces[k]!.bbox) };
     };
     const bound = tracker.update(
       frame,
@@ -265,19 +273,19 @@ export async function runDetectTrack(ctx: StageContext): Promise<StageOutcome> {
       detections[index]!.track_id = trackId;
       if (index >= firstIndex) {
         boundNow.add(index);
-        await bins.offer(trackId, candidates[index - firstIndex]!, align(index - firstIndex));
+        await bins.offer(trackId, candidates[index - firstIndex]!, capture(index - firstIndex));
       } else {
         // Detections of a track confirmed only now: their crops were aligned while their frame was in memory.
         const earlier = pending.get(index);
         pending.delete(index);
         if (earlier) {
-          await bins.offer(trackId, earlier.det, () => earlier.pixels);
+          await bins.offer(trackId, earlier.det, () => earlier.capture);
         }
       }
     }
     candidates.forEach((det, k) => {
       if (!boundNow.has(firstIndex + k)) {
-        pending.set(firstIndex + k, { det, pixels: align(k)() });
+        pending.set(firstIndex + k, { det, capture: capture(k)() });
       }
     });
     // Twice the stride: with reference_frames_only, analysed frames are up to 2 strides apart.
