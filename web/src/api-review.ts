@@ -1,66 +1,44 @@
 /**
  * @module Typed client of the review routes (`src/review/README.md`): cast members and facebank, identities,
  * tracks and face samples, edits and undo, suggestions, long review operations, cast screen time. Shapes are the
- * server's own types, imported as types only.
+ * API contract's (`src/api/contract.ts`), imported as types only.
  */
-import type { ScreentimeFile } from '../../src/pipeline/index.ts';
 import type {
+  AcceptTier,
   CarryConflict,
+  CastMemberView,
   CleanupPreset,
   CleanupResult,
-  FaceView,
-  IdentityView,
+  EditAnswer,
+  FaceSampleView,
+  FacebankImageView,
+  LongOpAnswer,
   Page,
+  ReviewIdentityView,
+  ReviewJob,
+  ReviewTrackView,
+  RunOptions,
+  ScreentimeReport,
   Suggestion,
-  TrackView,
-} from '../../src/review/index.ts';
-import type { CastMember, FacebankImage, ReviewJob } from '../../src/store/index.ts';
-import { postForm, request, type RunOptions } from './api-client.ts';
+  Versioned,
+} from '../../src/api/contract.ts';
+import { postForm, request } from './api-client.ts';
 
-export type { CarryConflict, CleanupPreset, CleanupResult, Page, Suggestion };
-
-/** A cast member as listed, with its number of facebank images. */
-export type CastMemberView = CastMember & { facebank_images: number };
-
-/** A facebank image as listed. */
-export type FacebankImageView = Omit<FacebankImage, 'dim'> & { thumb_url: string };
-
-/** An identity as listed, with its thumbnail's API path. */
-export type ReviewIdentityView = IdentityView & { thumb_url: string | null };
-
-/** A track as listed, with its thumbnail's API path. */
-export type ReviewTrackView = TrackView & { thumb_url: string };
-
-/** A face sample as listed, with its crop's API path. */
-export type FaceSampleView = FaceView & { crop_url: string };
-
-/** What every review answer carries. */
-interface Versioned {
-  /** Run reviewed. */
-  run_id: string;
-  /** Review version (send it back as `expected_version`). */
-  version: number;
-}
-
-/** Answer of an edit. */
-export interface EditAnswer extends Versioned {
-  /** The edit recorded. */
-  edit: { seq: number; kind: string };
-}
-
-/** Answer of a long review operation: local (ended) or redis (queued). */
-export type LongOpAnswer =
-  | {
-      execution_mode: 'local';
-      status: 'completed' | 'error';
-      error: string | null;
-      warning: string | null;
-    }
-  | { execution_mode: 'redis'; job_id: string; status: 'queued'; warning: string | null };
-
-/** `screentime.json` of a run; files written before review lack `cast` and `unassigned`. */
-export type ScreentimeReport = Omit<ScreentimeFile, 'cast' | 'unassigned'> &
-  Partial<Pick<ScreentimeFile, 'cast' | 'unassigned'>>;
+export type {
+  CarryConflict,
+  CastMemberView,
+  CleanupPreset,
+  CleanupResult,
+  EditAnswer,
+  FaceSampleView,
+  FacebankImageView,
+  LongOpAnswer,
+  Page,
+  ReviewIdentityView,
+  ReviewTrackView,
+  ScreentimeReport,
+  Suggestion,
+} from '../../src/api/contract.ts';
 
 const ep = (epId: string): string => `/episodes/${epId}`;
 const ALL = 'page_size=500';
@@ -146,7 +124,7 @@ export const review = {
   /** Assigns every unassigned identity its top suggestion of `tier` or better, as one edit. */
   acceptTier: (
     epId: string,
-    tier: 'auto' | 'high' | 'medium',
+    tier: AcceptTier,
     mode: RunOptions['execution_mode'],
     v?: number,
   ): Promise<LongOpAnswer> =>

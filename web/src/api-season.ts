@@ -4,48 +4,29 @@
  * per-episode progress. Also the paths of an episode's video and of its "who is on screen" WebVTT track.
  */
 import type {
-  LocalSeasonRun,
-  QueuedSeasonRun,
-  SeasonRegistration,
+  AddEpisodesAnswer,
+  RunOptions,
+  SeasonExportFormat,
+  SeasonReport,
+  SeasonRunAnswer,
   SeasonRunStatus,
-} from '../../src/jobs/index.ts';
-import type { SeasonReport, SeasonSummary } from '../../src/report/index.ts';
-import { postForm, request, type RunOptions } from './api-client.ts';
+  ShowView,
+} from '../../src/api/contract.ts';
+import { postForm, request } from './api-client.ts';
 
 export type {
-  SeasonEpisodeProgress,
-  SeasonEpisodeState,
-  SeasonRunStatus,
-} from '../../src/jobs/index.ts';
-export type {
+  AddEpisodesAnswer,
   EpisodeCastSeconds,
   SeasonCastMember,
   SeasonEpisode,
+  SeasonEpisodeProgress,
+  SeasonEpisodeState,
+  SeasonExportFormat,
   SeasonReport,
-} from '../../src/report/index.ts';
-
-/** A show as listed by `GET /shows`, with its seasons. */
-export interface ShowView {
-  /** Show id (slug). */
-  show_id: string;
-  /** Display name. */
-  name: string;
-  /** Episodes of every season. */
-  episodes: number;
-  /** Cast members. */
-  cast: number;
-  /** Its seasons and their episode counts (absent on a server without seasons). */
-  seasons?: SeasonSummary[];
-}
-
-/** Answer of `POST /shows/{show}/seasons/{season}/episodes`: episodes registered, files skipped with why. */
-export type AddEpisodesAnswer = SeasonRegistration;
-
-/** Answer of `POST .../run`: redis queues a chain per episode, local answers when every episode ended. */
-export type SeasonRunAnswer = QueuedSeasonRun | LocalSeasonRun;
-
-/** The season export formats. */
-export type SeasonExportFormat = 'csv' | 'xlsx' | 'pdf';
+  SeasonRunAnswer,
+  SeasonRunStatus,
+  ShowView,
+} from '../../src/api/contract.ts';
 
 const seasonPath = (show: string, season: number): string => `/shows/${show}/seasons/${season}`;
 

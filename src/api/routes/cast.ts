@@ -16,6 +16,7 @@ import {
   updateCastMember,
   type CastMember,
 } from '../../store/index.ts';
+import type { ShowView } from '../contract.ts';
 import type { RouteDeps, ZodApp } from '../deps.ts';
 import { pageQuery, showIdSchema } from './review-common.ts';
 
@@ -62,7 +63,9 @@ export function castRoutes(app: ZodApp, { ctx }: RouteDeps): void {
       },
       config: { action: 'list shows' },
     },
-    () => ({ items: listShows(db).map((s) => ({ ...s, seasons: listSeasons(ctx, s.show_id) })) }),
+    (): { items: ShowView[] } => ({
+      items: listShows(db).map((s) => ({ ...s, seasons: listSeasons(ctx, s.show_id) })),
+    }),
   );
 
   app.get(

@@ -11,6 +11,7 @@ import {
   startSeasonRun,
   type UploadedFile,
 } from '../../jobs/index.ts';
+import type { AddEpisodesAnswer, SeasonRunAnswer } from '../contract.ts';
 import type { RouteDeps, ZodApp } from '../deps.ts';
 import { disconnectSignal } from '../disconnect.ts';
 import { runOptionsSchema } from '../schemas.ts';
@@ -59,7 +60,7 @@ export function seasonRunRoutes(app: ZodApp, { ctx, jobs }: RouteDeps): void {
     },
     async (request, reply) => {
       const { show, season } = request.params;
-      const result = request.isMultipart()
+      const result: AddEpisodesAnswer = request.isMultipart()
         ? await registerSeasonUploads(ctx, show, season, uploads(request))
         : await registerSeasonPaths(ctx, show, season, request.body?.video_paths ?? []);
       return reply.code(201).send(result);
@@ -83,12 +84,18 @@ export function seasonRunRoutes(app: ZodApp, { ctx, jobs }: RouteDeps): void {
       const { signal, release } = disconnectSignal(reply);
       try {
         const body = request.body ?? {};
-        const result = await startSeasonRun(ctx, jobs, request.params.show, request.params.season, {
-          executionMode: body.execution_mode,
-          profile: body.profile,
-          device: body.device,
-          signal,
-        });
+        const result: SeasonRunAnswer = await startSeasonRun(
+          ctx,
+          jobs,
+          request.params.show,
+          request.params.season,
+          {
+            executionMode: body.execution_mode,
+            profile: body.profile,
+            device: body.device,
+            signal,
+          },
+        );
         return reply.code(result.execution_mode === 'redis' ? 202 : 200).send(result);
       } finally {
         release();

@@ -13,7 +13,7 @@ import {
   Text,
 } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { DEVICES, PROFILES } from '../../../src/types.ts';
+import { DEVICES, PROFILES } from '../../../src/api/contract.ts';
 import { useConfig } from '../hooks/use-config.ts';
 import {
   EXECUTION_MODES,

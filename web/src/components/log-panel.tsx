@@ -5,7 +5,7 @@
 import { Badge, Group, Paper, ScrollArea, SegmentedControl, Switch, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
-import { STAGES, type Stage } from '../../../src/types.ts';
+import { STAGES, type Stage } from '../../../src/api/contract.ts';
 import { getStageLogs, type ServedLogLine } from '../api-client.ts';
 import { formatTime } from './format.ts';
 

@@ -4,8 +4,7 @@
  */
 import { useLocalStorage } from '@mantine/hooks';
 import type { RunOptions } from '../api-client.ts';
-import type { ExecutionMode } from '../../../src/store/index.ts';
-import type { DeviceName, ProfileName } from '../../../src/types.ts';
+import type { DeviceName, ExecutionMode, ProfileName } from '../../../src/api/contract.ts';
 import { useConfig } from './use-config.ts';
 
 export type { ExecutionMode };

@@ -6,7 +6,7 @@
 import { Alert, Button, Group, SimpleGrid, Stack, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import { STAGES, type Stage } from '../../../../src/types.ts';
+import { STAGES, type Stage } from '../../../../src/api/contract.ts';
 import { getRunningJobs, getStatus, type EpisodeStatus } from '../../api-client.ts';
 import { CleanupButtons } from '../../components/cleanup-buttons.tsx';
 import { EpisodeHeader } from '../../components/episode-header.tsx';

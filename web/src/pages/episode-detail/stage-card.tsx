@@ -3,7 +3,7 @@
  * stale reason, the live job (local request, queued, running with progress, stalled with Resume and Cancel).
  */
 import { Alert, Button, Card, Group, Stack, Text } from '@mantine/core';
-import type { Stage } from '../../../../src/types.ts';
+import type { Stage } from '../../../../src/api/contract.ts';
 import type { JobStatus, StageStatusView } from '../../api-client.ts';
 import { formatCount, formatDuration, formatTime } from '../../components/format.ts';
 import { JobProgress } from '../../components/job-progress.tsx';

@@ -5,7 +5,7 @@
  */
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import { STAGES, type Stage } from '../../../../src/types.ts';
+import { STAGES, type Stage } from '../../../../src/api/contract.ts';
 import {
   cancelJob,
   getJob,

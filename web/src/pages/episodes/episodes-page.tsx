@@ -18,7 +18,7 @@ import {
 import { useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useLocation } from 'wouter';
-import { STAGES } from '../../../../src/types.ts';
+import { STAGES } from '../../../../src/api/contract.ts';
 import { deleteEpisode, getStatus, listEpisodes, type EpisodeView } from '../../api-client.ts';
 import { formatTime } from '../../components/format.ts';
 import { StageStatusBadge } from '../../components/stage-status-badge.tsx';

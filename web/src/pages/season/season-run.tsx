@@ -18,7 +18,7 @@ import {
 } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
-import { PROFILES } from '../../../../src/types.ts';
+import { PROFILES } from '../../../../src/api/contract.ts';
 import { seasons, type SeasonEpisodeProgress } from '../../api-season.ts';
 import { ACTIVE_REFRESH_MS, IDLE_REFRESH_MS } from '../../hooks/refresh.ts';
 import {
