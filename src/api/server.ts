@@ -23,8 +23,8 @@ import type { ZodApp } from './deps.ts';
 import { installErrorHandler } from './error-handler.ts';
 import { authRoutes } from './routes/auth.ts';
 import { installSecurityHeaders } from './security/headers.ts';
-import { redactConfig } from './security/redact.ts';
 import { castRoutes } from './routes/cast.ts';
+import { configRoutes } from './routes/config.ts';
 import { episodeRoutes } from './routes/episodes.ts';
 import { facebankRoutes } from './routes/facebank.ts';
 import { jobRoutes } from './routes/jobs.ts';
@@ -82,18 +82,9 @@ export async function buildServer(deps: ApiDeps): Promise<ZodApp> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   await app.register(multipart, { limits: { fileSize: config.api.upload_max_bytes, files: 1 } });
-  app.get(
-    '/config',
-    {
-      schema: {
-        tags: ['config'],
-        summary: 'The effective config (every default), secrets redacted',
-      },
-    },
-    () => redactConfig(config),
-  );
   const routeDeps = { ctx, jobs };
   authRoutes(app, routeDeps);
+  configRoutes(app, routeDeps);
   episodeRoutes(app, routeDeps);
   jobRoutes(app, routeDeps);
   stageRoutes(app, routeDeps);

@@ -14,6 +14,7 @@ import { FaceImageEmbedder, type ScreentimeFile } from '../../src/pipeline/index
 import { addFacebankUpload } from '../../src/review/index.ts';
 import { createCastMember, openDatabase } from '../../src/store/index.ts';
 import { runCli, screentimeOf } from '../helpers/cli.ts';
+import { signedIn, type Injector } from '../helpers/accounts.ts';
 import { concatClips, extractFrame } from '../helpers/media.ts';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir.ts';
 import { apiOf, call, CLIPS, cutClip, type App } from '../review/world.ts';
@@ -34,7 +35,7 @@ const aloneSeconds = (st: ScreentimeFile): number =>
   st.identities.reduce((s, i) => s + i.seconds, 0);
 
 /** Uploads an image to a cast member's facebank through the API (multipart). */
-async function upload(app: App, castId: string, png: string) {
+async function upload(app: Injector, castId: string, png: string) {
   const form = new FormData();
   form.append('file', new Blob([await readFile(png)], { type: 'image/png' }), 'face.png');
   const res = await app.inject({
@@ -48,7 +49,10 @@ async function upload(app: App, castId: string, png: string) {
 describe('a two-episode season of the MIT clips', () => {
   let dir = '';
   let dataDir = '';
-  let app: App;
+  let server: App;
+  /** The reviewers alice and bob, signed in; `app` is alice. */
+  let people: Record<'alice' | 'bob', Injector>;
+  let app: Injector;
   const clips = { franckMinute: '', cap12: '', ep2: '', franckFace: '', capFace: '' };
   let ep1: ScreentimeFile;
   let ep2: ScreentimeFile;
@@ -85,10 +89,12 @@ describe('a two-episode season of the MIT clips', () => {
     }
     ep1 = await run(dataDir, CLIPS.franck, SHOW, 1);
     ep2 = await run(dataDir, clips.ep2, SHOW, 2);
-    app = await apiOf(dataDir);
+    server = await apiOf(dataDir);
+    people = await signedIn(server, dataDir, { alice: 'reviewer', bob: 'reviewer' });
+    app = people.alice;
   });
   afterAll(async () => {
-    await app?.close();
+    await server?.close();
     await removeTempDir(dir);
   });
 
@@ -142,9 +148,10 @@ describe('a two-episode season of the MIT clips', () => {
       app,
       'POST',
       `/episodes/${SHOW}-s01e02/identities/${man.identity_ids[0]}/unassign`,
-      { reviewer: 'alice' },
+      {},
     );
     expect(unassign.status).toBe(200);
+    expect(unassign.body).toMatchObject({ edit: { kind: 'unassign', reviewer: 'alice' } });
     const after = (await call(app, 'GET', url)).body as ScreentimeFile;
     expect(after.review!.version).toBe(before.review!.version + 1);
     expect(after.unassigned.seconds).toBeGreaterThan(before.unassigned.seconds);
@@ -158,8 +165,9 @@ describe('a two-episode season of the MIT clips', () => {
   });
 
   it('restores the unnamed state when the system’s edit is undone, and does not name it again', async () => {
-    const undo = await call(app, 'POST', `/episodes/${SHOW}-s01e01/undo`, { reviewer: 'bob' });
+    const undo = await call(people.bob, 'POST', `/episodes/${SHOW}-s01e01/undo`, {});
     expect(undo.status).toBe(200);
+    expect(undo.body).toMatchObject({ edit: { kind: 'undo', reviewer: 'bob' } });
     const st = (await call(app, 'GET', `/episodes/${SHOW}-s01e01/screentime`))
       .body as ScreentimeFile;
     expect(st.cast).toEqual([]);

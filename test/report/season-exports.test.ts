@@ -1,8 +1,8 @@
 /**
  * @module End-to-end on a small season cut from the MIT clips (two episodes run through the CLI, a third registered
- * without a video), identities named through the review API, then through `inject()`: the season report, its CSV /
- * XLSX / PDF downloads read back (exceljs, `pdftotext`), the WebVTT track, the video with a range request, clear 404s,
- * and `screenalytics export`.
+ * without a video), identities named through the review API by a reviewer, then through `inject()` as a viewer: the
+ * season report, its CSV / XLSX / PDF downloads read back (exceljs, `pdftotext`), the WebVTT track, the video with a
+ * range request, clear 404s, and `screenalytics export`.
  */
 /* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call -- the tests read the API's JSON answers field by field */
 import { execFile } from 'node:child_process';
@@ -12,6 +12,7 @@ import { promisify } from 'node:util';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SeasonReport } from '../../src/report/index.ts';
+import { signedIn, type Injector } from '../helpers/accounts.ts';
 import { runCli } from '../helpers/cli.ts';
 import { concatClips } from '../helpers/media.ts';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir.ts';
@@ -28,13 +29,17 @@ const TOLERANCE_S = 1;
 
 let root = '';
 let dataDir = '';
-let app: App;
+let server: App;
+/** The reviewer alice (names the identities), signed in. */
+let alice: Injector;
+/** The viewer vic (reads the report and its exports), signed in. */
+let app: Injector;
 let report: SeasonReport;
 const videos = { ep1: '', ep2: '' };
 
 /** Names every identity of an episode: `pick(start_s)` gives the cast id from its first interval's start. */
 async function nameIdentities(epId: string, pick: (startS: number) => string): Promise<void> {
-  const live = await call(app, 'GET', `/episodes/${epId}/screentime`);
+  const live = await call(alice, 'GET', `/episodes/${epId}/screentime`);
   expect(live.status).toBe(200);
   const identities = live.body.identities as { identity_id: string; intervals: number[][] }[];
   expect(identities.length).toBeGreaterThan(0);
@@ -42,11 +47,11 @@ async function nameIdentities(epId: string, pick: (startS: number) => string): P
     identity_id: i.identity_id,
     cast_id: pick(i.intervals[0]?.[0] ?? 0),
   }));
-  const res = await call(app, 'POST', `/episodes/${epId}/clusters/batch_assign`, {
+  const res = await call(alice, 'POST', `/episodes/${epId}/clusters/batch_assign`, {
     assignments,
-    reviewer: 'alice',
   });
   expect(res.status).toBe(200);
+  expect(res.body.edit).toMatchObject({ kind: 'assign', reviewer: 'alice' });
 }
 
 beforeAll(async () => {
@@ -61,16 +66,21 @@ beforeAll(async () => {
   await concatClips(parts, videos.ep2, { kind: 'copy' }, root);
   await runPipeline(dataDir, videos.ep1, EP1);
   await runPipeline(dataDir, videos.ep2, EP2);
-  app = await apiOf(dataDir);
+  server = await apiOf(dataDir);
+  ({ alice, vic: app } = await signedIn(server, dataDir, { alice: 'reviewer', vic: 'viewer' }));
   for (const [name, castId] of [
     ['Franck', 'franck'],
     ['Cap Twelve', 'cap'],
   ]) {
-    const res = await call(app, 'POST', '/shows/mit/cast', { name, cast_id: castId, role: 'main' });
+    const res = await call(alice, 'POST', '/shows/mit/cast', {
+      name,
+      cast_id: castId,
+      role: 'main',
+    });
     expect(res.status).toBe(201);
   }
   expect(
-    (await call(app, 'POST', '/episodes', { show: 'mit', season: 1, episode: 3 })).status,
+    (await call(alice, 'POST', '/episodes', { show: 'mit', season: 1, episode: 3 })).status,
   ).toBe(201);
   await nameIdentities(EP1, () => 'franck');
   await nameIdentities(EP2, (startS) => (startS < PART_S.ep2Cap - 1 ? 'cap' : 'franck'));
@@ -80,7 +90,7 @@ beforeAll(async () => {
 }, 600_000);
 
 afterAll(async () => {
-  await app?.close();
+  await server?.close();
   await removeTempDir(root);
 });
 

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probeVideo } from '../../src/media/index.ts';
 import { createRun, openDatabase, upsertEpisode } from '../../src/store/index.ts';
+import { signedIn, type Injector } from '../helpers/accounts.ts';
 import { concatClips, extractFrame, makeTestPattern } from '../helpers/media.ts';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir.ts';
 import { apiOf, call, CLIPS, runPipeline, type App } from './world.ts';
@@ -18,7 +19,10 @@ const EP = 'duo-s01e01';
 const TOLERANCE = 0.02;
 
 let root = '';
-let app: App;
+let server: App;
+/** Reviewers alice, bob and carol, and the admin ada, each signed in; `app` is alice. */
+let people: Record<'alice' | 'bob' | 'carol' | 'ada', Injector>;
+let app: Injector;
 let junctionS = 0;
 let durationS = 0;
 /** Identity ids of the franck part and of the cap12 part. */
@@ -60,7 +64,14 @@ beforeAll(async () => {
   junctionS = (await probeVideo(CLIPS.franck)).duration_s;
   durationS = (await probeVideo(joined)).duration_s;
   await runPipeline(join(root, 'data'), joined, EP);
-  app = await apiOf(join(root, 'data'));
+  server = await apiOf(join(root, 'data'));
+  people = await signedIn(server, join(root, 'data'), {
+    alice: 'reviewer',
+    bob: 'reviewer',
+    carol: 'reviewer',
+    ada: 'admin',
+  });
+  app = people.alice;
   for (const [name, castId] of [
     ['Franck', 'franck'],
     ['Cap Twelve', 'cap'],
@@ -78,7 +89,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await app?.close();
+  await server?.close();
   await removeTempDir(root);
 });
 
@@ -127,22 +138,23 @@ describe('review of franck + cap12', () => {
   });
 
   it('gives per-cast seconds within 2% of each part when each identity is assigned and screentime re-runs', async () => {
-    const assign = await call(
-      app,
-      'POST',
-      `/episodes/${EP}/clusters/batch_assign`,
-      {
-        assignments: [
-          { identity_id: ids.franck, cast_id: 'franck' },
-          { identity_id: ids.cap, cast_id: 'cap' },
-        ],
-      },
-      { 'x-reviewer': 'alice' },
-    );
+    const assign = await call(app, 'POST', `/episodes/${EP}/clusters/batch_assign`, {
+      assignments: [
+        { identity_id: ids.franck, cast_id: 'franck' },
+        { identity_id: ids.cap, cast_id: 'cap' },
+      ],
+    });
     expect(assign.status).toBe(200);
     expect(assign.body.edit).toMatchObject({ kind: 'assign', reviewer: 'alice' });
     const job = await call(app, 'POST', '/jobs/screentime', { ep_id: EP, execution_mode: 'local' });
     expect(job.body).toMatchObject({ status: 'completed' });
+    const audit = await call(people.ada, 'GET', '/audit?limit=1');
+    expect(audit.body.items[0]).toMatchObject({
+      user_name: 'alice',
+      method: 'POST',
+      url: '/jobs/screentime',
+      status: 200,
+    });
     const st = (await call(app, 'GET', `/episodes/${EP}/screentime`)).body;
     const seconds = Object.fromEntries(
       (st.cast as { cast_id: string; seconds: number }[]).map((c) => [c.cast_id, c.seconds]),
@@ -197,11 +209,10 @@ describe('review of franck + cap12', () => {
   });
 
   it('undoes the last edit, naming who undid it in the log', async () => {
-    await call(app, 'POST', `/episodes/${EP}/identities/${ids.cap}/assign`, {
+    await call(people.bob, 'POST', `/episodes/${EP}/identities/${ids.cap}/assign`, {
       cast_id: 'franck',
-      reviewer: 'bob',
     });
-    const undo = await call(app, 'POST', `/episodes/${EP}/undo`, {}, { 'x-reviewer': 'carol' });
+    const undo = await call(people.carol, 'POST', `/episodes/${EP}/undo`, {});
     expect(undo.body.identities).toMatchObject([{ identity_id: ids.cap, cast_id: 'cap' }]);
     const log = await call(app, 'GET', `/episodes/${EP}/edits?page_size=2`);
     expect(
@@ -267,7 +278,8 @@ describe('bad input', () => {
   it('answers 400 for a bad body and 409 for a cast member still assigned', async () => {
     const bad = await call(app, 'POST', `/episodes/${EP}/tracks/override`, { track_ids: [] });
     expect(bad.status).toBe(400);
-    const del = await call(app, 'DELETE', '/shows/duo/cast/franck');
+    expect((await call(app, 'DELETE', '/shows/duo/cast/franck')).status).toBe(403);
+    const del = await call(people.ada, 'DELETE', '/shows/duo/cast/franck');
     expect(del.status).toBe(409);
     expect(del.body.error.message).toMatch(/still assigned in duo-s01e01/);
   });

@@ -4,8 +4,9 @@
  * the edit it collided with.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { http, JobsWorld } from '../jobs/harness.ts';
+import { addUsers, bearerOf, httpAs } from '../helpers/accounts.ts';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir.ts';
+import { JobsWorld } from '../jobs/harness.ts';
 import { makeFourShots, runPipeline } from './world.ts';
 
 const EP = 'two-s01e01';
@@ -14,6 +15,8 @@ let world: JobsWorld;
 let work = '';
 let apiA = '';
 let apiB = '';
+/** `authorization` of the reviewers alice and bob (API tokens). */
+const auth = { alice: '', bob: '' };
 
 interface Edit {
   seq: number;
@@ -22,22 +25,26 @@ interface Edit {
 }
 
 async function version(): Promise<number> {
-  return (await http<{ version: number }>('GET', `${apiA}/episodes/${EP}/review`)).body.version;
+  return (await httpAs<{ version: number }>(auth.alice, 'GET', `${apiA}/episodes/${EP}/review`))
+    .body.version;
 }
 
 async function editLog(): Promise<Edit[]> {
-  return (await http<{ items: Edit[] }>('GET', `${apiB}/episodes/${EP}/edits?page_size=500`)).body
-    .items;
+  const url = `${apiB}/episodes/${EP}/edits?page_size=500`;
+  return (await httpAs<{ items: Edit[] }>(auth.bob, 'GET', url)).body.items;
 }
 
 beforeAll(async () => {
   world = await JobsWorld.create();
   work = await makeTempDir('sa-review-two-');
   await runPipeline(world.dataDir, await makeFourShots(work), EP);
+  await addUsers(world.dataDir, { alice: 'reviewer', bob: 'reviewer' });
+  auth.alice = bearerOf(world.dataDir, 'alice');
+  auth.bob = bearerOf(world.dataDir, 'bob');
   const [a, b] = await Promise.all([world.startApi(), world.startApi()]);
   apiA = a.url;
   apiB = b.url;
-  await http('POST', `${apiA}/shows/two/cast/import`, {
+  await httpAs(auth.alice, 'POST', `${apiA}/shows/two/cast/import`, {
     csv: 'cast_id,name\nfranck,Franck\ncap,Cap\n',
   });
 });
@@ -52,12 +59,16 @@ describe('two reviewers at once', () => {
     const v0 = await version();
     const answers = await Promise.all(
       Array.from({ length: 20 }, (_, i) => {
-        const [url, reviewer] = i % 2 === 0 ? [apiA, 'alice'] : [apiB, 'bob'];
-        const body =
-          i % 4 < 2 ? { cast_id: i % 2 === 0 ? 'franck' : 'cap', reviewer } : { reviewer };
+        const [url, reviewer] = i % 2 === 0 ? [apiA, auth.alice] : [apiB, auth.bob];
+        const body = i % 4 < 2 ? { cast_id: i % 2 === 0 ? 'franck' : 'cap' } : {};
         const identity = i % 2 === 0 ? 'id_0001' : 'id_0002';
         const action = i % 4 < 2 ? 'assign' : 'unassign';
-        return http('POST', `${url}/episodes/${EP}/identities/${identity}/${action}`, body);
+        return httpAs(
+          reviewer,
+          'POST',
+          `${url}/episodes/${EP}/identities/${identity}/${action}`,
+          body,
+        );
       }),
     );
     expect(answers.map((a) => a.status)).toEqual(Array(20).fill(200));
@@ -72,19 +83,17 @@ describe('two reviewers at once', () => {
 
   it('keeps both when alice and bob change different things of the same identities', async () => {
     await Promise.all([
-      http('POST', `${apiA}/episodes/${EP}/identities/id_0001/assign`, {
+      httpAs(auth.alice, 'POST', `${apiA}/episodes/${EP}/identities/id_0001/assign`, {
         cast_id: 'franck',
-        reviewer: 'alice',
       }),
-      http('POST', `${apiB}/episodes/${EP}/tracks/override`, {
+      httpAs(auth.bob, 'POST', `${apiB}/episodes/${EP}/tracks/override`, {
         track_ids: [3],
         cast_id: 'cap',
-        reviewer: 'bob',
       }),
     ]);
-    const tracks = await http<{
+    const tracks = await httpAs<{
       items: { track_id: number; cast_id: string; override: { by: string } | null }[];
-    }>('GET', `${apiB}/episodes/${EP}/identities/id_0001/tracks`);
+    }>(auth.bob, 'GET', `${apiB}/episodes/${EP}/identities/id_0001/tracks`);
     expect(tracks.body.items.map((t) => [t.track_id, t.cast_id, t.override?.by ?? null])).toEqual([
       [1, 'franck', null],
       [3, 'cap', 'bob'],
@@ -95,10 +104,11 @@ describe('two reviewers at once', () => {
     const v = await version();
     const answers = await Promise.all(
       Array.from({ length: 10 }, (_, i) =>
-        http<{ error?: { code: string; message: string } }>(
+        httpAs<{ error?: { code: string; message: string } }>(
+          i % 2 === 0 ? auth.alice : auth.bob,
           'POST',
           `${i % 2 === 0 ? apiA : apiB}/episodes/${EP}/identities/id_0002/assign`,
-          { cast_id: 'cap', expected_version: v, reviewer: `r${i}` },
+          { cast_id: 'cap', expected_version: v },
         ),
       ),
     );
@@ -115,15 +125,15 @@ describe('two reviewers at once', () => {
 
   it('refuses an edit of an identity another reviewer merged away, naming the merge, or applies it first', async () => {
     const [merge, assign] = await Promise.all([
-      http('POST', `${apiA}/episodes/${EP}/identities/merge`, {
+      httpAs(auth.alice, 'POST', `${apiA}/episodes/${EP}/identities/merge`, {
         source_ids: ['id_0002'],
         target_id: 'id_0001',
-        reviewer: 'alice',
       }),
-      http<{ error?: { message: string } }>(
+      httpAs<{ error?: { message: string } }>(
+        auth.bob,
         'POST',
         `${apiB}/episodes/${EP}/identities/id_0002/unassign`,
-        { reviewer: 'bob' },
+        {},
       ),
     ]);
     expect(merge.status).toBe(200);

@@ -8,6 +8,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signedIn, type Injector } from '../helpers/accounts.ts';
 import { runCli } from '../helpers/cli.ts';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir.ts';
 import { apiOf, call, makeFourShots, runPipeline, type App } from './world.ts';
@@ -19,7 +20,10 @@ const TIGHT = 0.02;
 let root = '';
 let dataDir = '';
 let video = '';
-let app: App;
+let server: App;
+/** The reviewers ann and ben, signed in; `app` is ben. */
+let people: Record<'ann' | 'ben', Injector>;
+let app: Injector;
 
 interface TrackRow {
   track_id: number;
@@ -56,14 +60,16 @@ beforeAll(async () => {
   dataDir = join(root, 'data');
   video = await makeFourShots(root);
   await runPipeline(dataDir, video, EP);
-  app = await apiOf(dataDir);
+  server = await apiOf(dataDir);
+  people = await signedIn(server, dataDir, { ann: 'reviewer', ben: 'reviewer' });
+  app = people.ben;
   await call(app, 'POST', '/shows/mix/cast/import', {
     csv: 'cast_id,name,role\nfranck,Franck,main\ncap,Cap,main\n',
   });
 });
 
 afterAll(async () => {
-  await app?.close();
+  await server?.close();
   await removeTempDir(root);
 });
 
@@ -74,13 +80,7 @@ describe('edits on real identities', () => {
       [1, 3],
       [2, 4],
     ]);
-    const split = await call(
-      app,
-      'POST',
-      `/episodes/${EP}/identities/id_0001/split`,
-      {},
-      { 'x-reviewer': 'ann' },
-    );
+    const split = await call(people.ann, 'POST', `/episodes/${EP}/identities/id_0001/split`, {});
     expect(
       split.body.identities.map((i: { identity_id: string; track_ids: number[] }) => [
         i.identity_id,
@@ -125,6 +125,19 @@ describe('edits on real identities', () => {
     expect(back.body.items.map((i: { track_ids: number[] }) => i.track_ids)).toEqual([
       [1, 3],
       [2, 4],
+    ]);
+    const log = await call(app, 'GET', `/episodes/${EP}/edits`);
+    expect(
+      log.body.items.map((e: { kind: string; reviewer: string; undone_by: string | null }) => [
+        e.kind,
+        e.reviewer,
+        e.undone_by,
+      ]),
+    ).toEqual([
+      ['undo', 'ben', null],
+      ['merge', 'ben', 'ben'],
+      ['move', 'ben', 'ben'],
+      ['split', 'ann', 'ben'],
     ]);
   });
 });

@@ -22,6 +22,7 @@ import {
 } from '../../src/store/index.ts';
 import { waitFor } from '../jobs/harness.ts';
 import { extractFrame } from '../helpers/media.ts';
+import { signedIn, type Injector } from '../helpers/accounts.ts';
 import { removeQueueKeys } from '../helpers/redis.ts';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir.ts';
 import { apiOf, call, CLIPS, makeSideBySide, runPipeline, type App } from './world.ts';
@@ -32,7 +33,9 @@ const prefix = `test-${randomUUID()}`;
 
 let root = '';
 let dataDir = '';
-let app: App;
+let server: App;
+/** The reviewer dan, signed in. */
+let app: Injector;
 let redisUp = false;
 let worker: StageWorker | null = null;
 let workerDb: Db | null = null;
@@ -44,10 +47,11 @@ beforeAll(async () => {
   dataDir = join(root, 'data');
   await runPipeline(dataDir, await makeSideBySide(root, DURATION_S), EP);
   // Auto-assignment off: a facebank upload names nothing by itself, so batch_assign's own naming is what is seen.
-  app = await apiOf(dataDir, {
+  server = await apiOf(dataDir, {
     jobs: { queue_prefix: prefix },
     review: { auto_assign_tier: 'off' },
   });
+  app = (await signedIn(server, dataDir, { dan: 'reviewer' })).dan;
   redisUp = await probeRedis(loadConfig({}, {}));
   await call(app, 'POST', '/shows/pair/cast/import', {
     csv: 'cast_id,name\nfranck,Franck\ncap,Cap\nboth,Both\n',
@@ -59,7 +63,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await worker?.shutdown();
   workerDb?.close();
-  await app?.close();
+  await server?.close();
   if (redisUp) {
     await removeQueueKeys(prefix);
   }
@@ -164,13 +168,9 @@ describe('review jobs in redis mode', () => {
     workerDb = openDatabase(dataDir);
     worker = startWorker(createJobsContext(config, workerDb));
     await worker.worker.waitUntilReady();
-    const queued = await call(
-      app,
-      'POST',
-      `/episodes/${EP}/refresh_similarity_async`,
-      { execution_mode: 'redis' },
-      { 'x-reviewer': 'dan' },
-    );
+    const queued = await call(app, 'POST', `/episodes/${EP}/refresh_similarity_async`, {
+      execution_mode: 'redis',
+    });
     expect(queued.status).toBe(202);
     const jobId = queued.body.job_id as string;
     const done = await waitFor('the review job to end', async () => {

@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import { buildServer } from '../../src/api/server.ts';
 import { loadConfig, type ConfigInput } from '../../src/config/index.ts';
+import type { Injector } from '../helpers/accounts.ts';
 import { REPO_ROOT, runCli } from '../helpers/cli.ts';
 import { concatClips, ffmpeg, fitFilter, H264_FAST } from '../helpers/media.ts';
 
@@ -156,14 +157,14 @@ export interface Answer {
 
 /**
  * Sends one JSON request through `inject()`.
- * @param app - the API
+ * @param app - the API, or a client signed in to it (test/helpers/accounts.ts)
  * @param method - HTTP method
  * @param url - path and query
  * @param payload - JSON body
  * @param headers - extra headers
  */
 export async function call(
-  app: App,
+  app: Injector,
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
   url: string,
   payload?: unknown,

@@ -1,13 +1,14 @@
 /**
  * @module Accounts over HTTP: anonymous requests get 401 once an account exists, roles are enforced (a viewer
- * editing gets 403), sessions and bearer tokens work, sign-out ends the session, edits record the signed-in user
- * whatever `X-Reviewer` says, and with no account loopback runs single-user.
+ * editing gets 403), sessions and bearer tokens work, sign-out ends the session, the audit log names the signed-in
+ * user of every change, `GET /config` is an admin's, and with no account loopback runs single-user.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createToken } from '../../src/accounts/index.ts';
 import { listAudit, openDatabase } from '../../src/store/index.ts';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir.ts';
-import { addUsers, apiOf, signIn, type App } from './security-world.ts';
+import { addUsers, signIn } from '../helpers/accounts.ts';
+import { apiOf, type App } from './security-world.ts';
 
 let dir = '';
 let app: App;
@@ -27,7 +28,8 @@ const episode = { show: 'Auth Show', season: 1, episode: 1 };
 describe('auth', () => {
   it('runs single-user on loopback while no account exists', async () => {
     const me = await app.inject({ method: 'GET', url: '/auth/me' });
-    expect(me.json()).toMatchObject({ single_user: true, user: { role: 'admin' } });
+    expect(me.json()).toMatchObject({ single_user: true, user: { name: 'local', role: 'admin' } });
+    expect((await app.inject({ method: 'GET', url: '/config' })).statusCode).toBe(200);
     expect((await app.inject({ method: 'GET', url: '/episodes' })).statusCode).toBe(200);
     const remote = await app.inject({ method: 'GET', url: '/episodes', remoteAddress: '10.0.0.7' });
     expect(remote.statusCode).toBe(401);
@@ -97,7 +99,7 @@ describe('auth', () => {
       method: 'POST',
       url: '/episodes',
       payload: episode,
-      headers: { ...rita, 'x-reviewer': 'mallory' },
+      headers: rita,
     });
     expect(created.statusCode).toBe(201);
     const url = '/episodes/auth-show-s01e01';
@@ -109,7 +111,7 @@ describe('auth', () => {
       const log = listAudit(db, 10).map((e) => `${e.user_name} ${e.method} ${e.url} ${e.status}`);
       expect(log).toContain(`ada DELETE ${url} 204`);
       expect(log).toContain('rita POST /episodes 201');
-      expect(log.join('\n')).not.toContain('mallory');
+      expect(log).toContain(`rita DELETE ${url} 403`);
     } finally {
       db.close();
     }
@@ -171,6 +173,27 @@ describe('auth', () => {
     expect((await app.inject({ method: 'GET', url: '/audit', headers: rita })).statusCode).toBe(
       403,
     );
+  });
+
+  it('serves the whole config to an admin only, and the UI defaults to anyone signed in', async () => {
+    const ada = { cookie: await signIn(app, 'ada') };
+    const full = await app.inject({ method: 'GET', url: '/config', headers: ada });
+    expect(full.statusCode).toBe(200);
+    expect(full.json<{ data_dir: string }>().data_dir).toBe(dir);
+    for (const name of ['rita', 'vic']) {
+      const headers = { cookie: await signIn(app, name) };
+      const res = await app.inject({ method: 'GET', url: '/config', headers });
+      expect(res.statusCode, name).toBe(403);
+      expect(res.body).not.toContain(dir);
+      const ui = await app.inject({ method: 'GET', url: '/config/ui', headers });
+      expect(ui.statusCode, name).toBe(200);
+      expect(ui.json()).toMatchObject({
+        profile: 'balanced',
+        profiles: { balanced: { stride: expect.any(Number) as number } },
+        jobs: { local_max_threads: expect.any(Number) as number },
+      });
+      expect(ui.body).not.toContain(dir);
+    }
   });
 
   it('answers 429 after 5 failed sign-ins for a name, even with the right password', async () => {

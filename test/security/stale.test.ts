@@ -10,7 +10,8 @@ import { readMarker, runPaths } from '../../src/store/index.ts';
 import { runCli } from '../helpers/cli.ts';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir.ts';
 import { CLIPS } from '../jobs/harness.ts';
-import { addUsers, apiOf, multipart, signIn, type App } from './security-world.ts';
+import { addUsers, bearerOf, signIn } from '../helpers/accounts.ts';
+import { apiOf, multipart, type App } from './security-world.ts';
 
 const EP_ID = 'stale-s01e01';
 const STAGES = ['detect_track', 'faces_embed', 'cluster', 'screentime'];
@@ -118,7 +119,7 @@ describe('stale on input change', () => {
     }
   });
 
-  it('records the signed-in reviewer of an edit whatever X-Reviewer says; a viewer gets 403', async () => {
+  it('records the signed-in reviewer of an edit; X-Reviewer or a body reviewer is refused (400); a viewer gets 403', async () => {
     await addUsers(dir, { rita: 'reviewer', vic: 'viewer' });
     const rita = { cookie: await signIn(app, 'rita') };
     const cast = await app.inject({
@@ -136,26 +137,28 @@ describe('stale on input change', () => {
     const id = ids.json<{ items: { identity_id: string }[] }>().items[0]!.identity_id;
     const url = `/episodes/${EP_ID}/identities/${id}/assign`;
     const vic = { cookie: await signIn(app, 'vic') };
-    const denied = await app.inject({
+    const assign = (headers: Record<string, string>, payload: object = { cast_id: 'someone' }) =>
+      app.inject({ method: 'POST', url, payload, headers });
+    expect((await assign(vic)).statusCode).toBe(403);
+    const header = await assign({ ...rita, 'x-reviewer': 'mallory' });
+    expect(header.statusCode).toBe(400);
+    expect(header.body).toMatch(/X-Reviewer/);
+    const field = await assign(rita, { cast_id: 'someone', reviewer: 'mallory' });
+    expect(field.statusCode).toBe(400);
+    const edits = () =>
+      app
+        .inject({ method: 'GET', url: `/episodes/${EP_ID}/edits`, headers: vic })
+        .then((r) => r.json<{ items: { reviewer: string }[] }>().items);
+    expect((await edits()).map((e) => e.reviewer)).not.toContain('mallory');
+    expect((await assign(rita)).statusCode).toBe(200);
+    expect((await edits())[0]!.reviewer).toBe('rita');
+    const unassign = await app.inject({
       method: 'POST',
-      url,
-      payload: { cast_id: 'someone' },
-      headers: vic,
+      url: `/episodes/${EP_ID}/identities/${id}/unassign`,
+      payload: {},
+      headers: { authorization: bearerOf(dir, 'rita') },
     });
-    expect(denied.statusCode).toBe(403);
-    const forged = { ...rita, 'x-reviewer': 'mallory' };
-    const done = await app.inject({
-      method: 'POST',
-      url,
-      payload: { cast_id: 'someone', reviewer: 'mallory' },
-      headers: forged,
-    });
-    expect(done.statusCode).toBe(200);
-    const edits = await app.inject({
-      method: 'GET',
-      url: `/episodes/${EP_ID}/edits`,
-      headers: vic,
-    });
-    expect(edits.json<{ items: { reviewer: string }[] }>().items[0]!.reviewer).toBe('rita');
+    expect(unassign.statusCode, unassign.body).toBe(200);
+    expect((await edits())[0]!).toMatchObject({ kind: 'unassign', reviewer: 'rita' });
   });
 });

@@ -131,40 +131,38 @@ describe('video uploads', () => {
     expect(view.json<{ has_video: boolean }>().has_video).toBe(false);
   });
 
-  it('answers 413 over a real socket before a 1 GiB chunked upload is read', async () => {
+  it('answers 413 over a real socket to a chunked upload that never ends', async () => {
     const server = await apiOf(join(dir, 'data'), { api: { upload_max_bytes: LIMIT_BYTES } });
     const base = await server.listen({ port: 0, host: '127.0.0.1' });
     try {
-      const totalBytes = 1024 ** 3;
-      let sentBytes = 0;
       const status = await new Promise<number>((done, fail) => {
+        let answered = false;
         const req = request(`${base}/episodes/${epId}/video`, {
           method: 'POST',
           headers: { 'content-type': 'multipart/form-data; boundary=----b' },
         });
         req.on('response', (res) => {
+          answered = true;
           res.resume();
           done(res.statusCode ?? 0);
           req.destroy();
         });
-        req.on('error', fail);
+        // The server closes the connection right after its 413, so the rest of the body meets a closed socket
+        // (EPIPE, ECONNRESET): fine once the answer is in; before it, the answer was lost and the test fails.
+        req.on('error', (err) => {
+          if (!answered) {
+            fail(new Error(`no answer: ${err.message}`));
+          }
+        });
+        // Everything is handed over at once and the body never ends (no last chunk), so only an answer given
+        // mid-body passes. Node sends what the socket takes and the rest as it drains, reading what came in before
+        // each flush: the 413 is read before a write can fail (a write issued later from here could fail first).
         req.write(
           '------b\r\nContent-Disposition: form-data; name="file"; filename="v.mp4"\r\n\r\n',
         );
-        const chunk = Buffer.alloc(1024 * 1024);
-        const pump = (): void => {
-          while (sentBytes < totalBytes && !req.destroyed) {
-            sentBytes += chunk.length;
-            if (!req.write(chunk)) {
-              req.once('drain', pump);
-              return;
-            }
-          }
-        };
-        pump();
+        req.write(Buffer.alloc(16 * 1024 ** 2));
       });
       expect(status).toBe(413);
-      expect(sentBytes).toBeLessThan(64 * 1024 ** 2);
       expect(readdirSync(videoDir())).toEqual([]);
     } finally {
       await server.close();

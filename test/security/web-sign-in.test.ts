@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.ts';
 import { CLIPS, JobsWorld } from '../jobs/harness.ts';
 import { CHROMIUM, ensureWebBuilt, launchChromium, openPage, waitUntil } from '../web/browser.ts';
-import { addUsers, PASSWORD } from './security-world.ts';
+import { addUsers, PASSWORD } from '../helpers/accounts.ts';
 
 const hasChromium = existsSync(CHROMIUM);
 const EP_ID = 'web-s01e01';

@@ -115,13 +115,7 @@ export function facebankRoutes(app: ZodApp, { ctx }: RouteDeps): void {
         if (file.file.truncated) {
           throw tooLarge(limit, 'The image');
         }
-        const fields = file.fields as Record<string, { value?: unknown } | undefined>;
-        const bodyReviewer = fields.reviewer?.value;
-        const reviewer = reviewerOf(
-          request,
-          config,
-          typeof bodyReviewer === 'string' ? bodyReviewer : undefined,
-        );
+        const reviewer = reviewerOf(request, file.fields);
         const stored = await decodes.run(async () =>
           addFacebankUpload(
             ctx,
@@ -190,7 +184,6 @@ export function facebankRoutes(app: ZodApp, { ctx }: RouteDeps): void {
           .object({
             cast_id: castIdSchema.optional().describe('Default: the identity assignment'),
             max_samples: z.number().int().min(1).max(100).optional(),
-            reviewer: editFields.reviewer,
             run_id: editFields.run_id,
           })
           .strict()
@@ -205,7 +198,7 @@ export function facebankRoutes(app: ZodApp, { ctx }: RouteDeps): void {
         targetOf(request.params.ep_id, body.run_id),
         request.params.identity_id,
         { castId: body.cast_id, maxSamples: body.max_samples },
-        reviewerOf(request, config, body.reviewer),
+        reviewerOf(request),
       );
       return reply.code(201).send({
         items: items.map(view),

@@ -3,7 +3,7 @@
  */
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { Config } from '../../config/index.ts';
+import { AppError, InputError } from '../../errors.ts';
 import { identityIdSchema } from '../../review/index.ts';
 import { epIdSchema, runIdSchema } from '../schemas.ts';
 
@@ -35,14 +35,8 @@ export const epPath = z.object({ ep_id: epIdSchema });
 /** `{ep_id}/identities/{identity_id}` path. */
 export const identityPath = z.object({ ep_id: epIdSchema, identity_id: identityIdSchema });
 
-/** Reviewer name: 1..64 characters. */
-const reviewerSchema = z.string().trim().min(1).max(64);
-
-/** Fields every edit body takes. */
+/** Fields every edit body takes (bodies are strict: a `reviewer` field is refused, the signed-in user edits). */
 export const editFields = {
-  reviewer: reviewerSchema
-    .optional()
-    .describe('Single-user mode only: who edits (ignored once accounts exist: the signed-in user)'),
   expected_version: z
     .number()
     .int()
@@ -53,21 +47,25 @@ export const editFields = {
 };
 
 /**
- * The reviewer of a request: the signed-in user (session or token), whatever the body or `X-Reviewer` say. Only
- * in single-user mode (no account exists, loopback) may the body's `reviewer` or the `X-Reviewer` header name
- * the one local person, else the config default.
+ * The reviewer of a request: the signed-in user (session or token), or in single-user mode (no account exists,
+ * loopback) the one local user `config.review.default_reviewer`. Nothing the caller sends names someone else: an
+ * `X-Reviewer` header is refused, as is a `reviewer` field of a multipart form (JSON bodies are strict).
  * @param request - the request (its `user` set by the auth hook)
- * @param config - loaded config (`review.default_reviewer`)
- * @param bodyReviewer - `reviewer` of the body, if any
- * @throws ZodError (400) for an empty or over-long name in single-user mode
+ * @param formFields - the fields of a multipart form, if the body is one
+ * @returns the user name recorded with the edit, job or upload
+ * @throws InputError (400) for an `X-Reviewer` header or a `reviewer` form field; AppError 401 when the request has
+ *   no user (a public route: a programming error)
  */
-export function reviewerOf(request: FastifyRequest, config: Config, bodyReviewer?: string): string {
-  if (request.user && request.user.via !== 'single-user') {
-    return request.user.name;
+export function reviewerOf(request: FastifyRequest, formFields: object = {}): string {
+  if (request.headers['x-reviewer'] !== undefined || 'reviewer' in formFields) {
+    throw new InputError(
+      'X-Reviewer and the reviewer field are gone: the signed-in user is recorded; drop them',
+    );
   }
-  const header = request.headers['x-reviewer'];
-  const raw = bodyReviewer ?? (Array.isArray(header) ? header[0] : header);
-  return raw === undefined ? config.review.default_reviewer : reviewerSchema.parse(raw);
+  if (!request.user) {
+    throw new AppError('UNAUTHENTICATED', 401, 'Sign in first: the edit records who made it');
+  }
+  return request.user.name;
 }
 
 /**

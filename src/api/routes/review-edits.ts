@@ -102,7 +102,7 @@ export function reviewEditRoutes(app: ZodApp, { ctx }: RouteDeps): void {
     })),
   });
   const editorOf = (request: FastifyRequest, body: EditBody) => ({
-    reviewer: reviewerOf(request, ctx.config, body.reviewer),
+    reviewer: reviewerOf(request),
     expectedVersion: body.expected_version ?? null,
   });
   const edit = (request: FastifyRequest, epId: string, body: EditBody, req: EditRequest) =>

@@ -16,7 +16,6 @@ const modeFields = {
     .describe(
       'local: the request waits; redis: queued. Default: redis when Redis answers, else local',
     ),
-  reviewer: editFields.reviewer,
   run_id: editFields.run_id,
 };
 
@@ -70,12 +69,10 @@ export function reviewOpRoutes(app: ZodApp, { ctx, jobs }: RouteDeps): void {
       async (request, reply) => {
         const {
           execution_mode: executionMode,
-          reviewer,
           run_id: runId,
           ...params
         } = (request.body ?? {}) as {
           execution_mode?: (typeof EXECUTION_MODES)[number];
-          reviewer?: string;
           run_id?: string;
         } & Record<string, unknown>;
         const result = await service.submit(
@@ -84,7 +81,7 @@ export function reviewOpRoutes(app: ZodApp, { ctx, jobs }: RouteDeps): void {
           params,
           {
             executionMode,
-            reviewer: reviewerOf(request, ctx.config, reviewer),
+            reviewer: reviewerOf(request),
           },
         );
         return reply.code(result.execution_mode === 'redis' ? 202 : 200).send(result);

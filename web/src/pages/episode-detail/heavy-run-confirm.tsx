@@ -3,15 +3,15 @@
  * adds the tiled detection pass (both read from the config, so the rule follows the profiles).
  */
 import { Button, Group, Modal, Text } from '@mantine/core';
-import type { Config } from '../../api-client.ts';
+import type { UiConfig } from '../../api-client.ts';
 import type { ExecutionSettings } from '../../hooks/use-execution-settings.ts';
 
 /**
  * @param settings - execution settings
- * @param config - server config
+ * @param config - the server's UI defaults
  * @returns true when a run with these settings deserves the warning
  */
-export function isHeavyLocalCpuRun(settings: ExecutionSettings, config: Config): boolean {
+export function isHeavyLocalCpuRun(settings: ExecutionSettings, config: UiConfig): boolean {
   const profile = config.profiles[settings.profile];
   const onCpu = settings.device === 'cpu' || settings.device === 'auto';
   const heavy = profile.tiles !== null || profile.cpu_threads > config.jobs.local_max_threads;
@@ -27,7 +27,7 @@ export interface HeavyRunConfirmProps {
   /** Settings of the run. */
   settings: ExecutionSettings;
   /** Server config. */
-  config: Config;
+  config: UiConfig;
 }
 
 /** The confirmation dialog. */
