@@ -19,6 +19,7 @@ import {
   type SampleCandidate,
 } from './sample-candidates.ts';
 import { ShotCutDetector } from './shot-cuts.ts';
+import { stitchTracks } from './stitch.ts';
 import { tileRects } from './tiles.ts';
 import { ByteTracker, type FinishedTrack } from './tracker.ts';
 import { computeTrackMetrics } from './track-metrics.ts';
@@ -309,6 +310,11 @@ export async function runDetectTrack(ctx: StageContext): Promise<StageOutcome> {
   for (const row of trackRows) {
     row.shot_idx = shots.findLast((s) => s.start_frame_idx <= row.first_frame_idx)?.shot_idx ?? 0;
   }
+  const stitched = stitchTracks(trackRows, detections, {
+    maxGapS: config.track.stitch_max_gap_s,
+    maxShift: config.track.stitch_max_shift,
+    maxSizeRatio: config.track.stitch_max_size_ratio,
+  });
   writeJsonl(paths.detections, detections);
   writeJsonl(paths.tracks, trackRows);
   writeJsonAtomic(paths.shots, { schema_version: 1, stride: profile.stride, shots });
@@ -317,6 +323,7 @@ export async function runDetectTrack(ctx: StageContext): Promise<StageOutcome> {
   log.info('detect_track.finished', {
     frames: framesDone,
     detections: detections.length,
+    stitched: stitched.length,
     ...zoom.counts,
     ...metrics,
   });

@@ -15,11 +15,17 @@ import {
 import type { StageContext, StageOutcome } from '../context.ts';
 import type { SampleCandidate } from '../detect-track/sample-candidates.ts';
 import type { TrackRow } from '../detect-track/index.ts';
+import type { Detection, Point } from '../../types.ts';
+import { roundTo } from '../round.ts';
+import { estimateYawDeg } from './pose.ts';
 import { meanPrototype } from './prototype.ts';
 import { selectSamples } from './quality.ts';
 
-/** Why a candidate was not embedded. */
-export type SkipReason = 'too_small' | 'not_selected';
+/**
+ * Why a candidate was not embedded: `too_small` (under `faces.min_face_px`), `profile` (yaw over
+ * `faces.profile_yaw_deg` in a track that has frontal candidates), `not_selected` (over `faces.samples_per_track`).
+ */
+export type SkipReason = 'too_small' | 'profile' | 'not_selected';
 
 /** One row of `faces.jsonl`. */
 export interface FaceRow extends SampleCandidate {
@@ -29,6 +35,8 @@ export interface FaceRow extends SampleCandidate {
   embedding_row: number | null;
   /** Why it was skipped, or null when embedded. */
   skip: SkipReason | null;
+  /** Estimated head yaw of the detection in degrees (0 frontal, 90 profile; see `estimateYawDeg`). */
+  yaw_deg: number;
 }
 
 /** A track row after faces_embed: detect_track's fields plus its prototype. */
@@ -48,7 +56,8 @@ const THUMB_CONCURRENCY = 2;
  * Runs faces_embed over the run's tracks.
  * @param ctx - stage context; uses `config.faces`, the embedder of `config.models.embedder`
  * @returns counts (tracks, candidates, faces, skipped), zero_rows when no face was embedded
- * @throws NotFoundError when `tracks.jsonl` is missing (run detect_track first); ModelError; CancelledError
+ * @throws NotFoundError when `tracks.jsonl` or `detections.jsonl` is missing (run detect_track first); ModelError;
+ *   CancelledError
  */
 export async function runFacesEmbed(ctx: StageContext): Promise<StageOutcome> {
   const { config, paths, log, profile } = ctx;
@@ -62,6 +71,7 @@ export async function runFacesEmbed(ctx: StageContext): Promise<StageOutcome> {
     embedder: embedder.name,
     samples_per_track: config.faces.samples_per_track,
     min_face_px: config.faces.min_face_px,
+    profile_yaw_deg: config.faces.profile_yaw_deg,
     batch: embedder.batchSize,
   };
   log.info('faces_embed.started', {
@@ -70,16 +80,34 @@ export async function runFacesEmbed(ctx: StageContext): Promise<StageOutcome> {
     providers: execution.providers,
   });
 
+  const landmarks = new Map<string, Point[]>();
+  for (const d of readJsonl<Detection>(paths.detections)) {
+    landmarks.set(`${d.track_id}:${d.frame_idx}`, d.landmarks);
+  }
   const faces: FaceRow[] = [];
   for (const t of tracks) {
-    const eligible = t.candidates.filter((c) => c.face_px >= config.faces.min_face_px);
+    const yaws = new Map(
+      t.candidates.map((c) => {
+        const lm = landmarks.get(`${t.track_id}:${c.frame_idx}`);
+        return [c, roundTo(lm ? estimateYawDeg(lm) : 90, 1)];
+      }),
+    );
+    const big = t.candidates.filter((c) => c.face_px >= config.faces.min_face_px);
+    const frontal = big.filter((c) => yaws.get(c)! <= config.faces.profile_yaw_deg);
+    const eligible = frontal.length > 0 ? frontal : big;
     const chosen = new Set(
       selectSamples(eligible, config.faces.samples_per_track).map((i) => eligible[i]!),
     );
     for (const c of t.candidates) {
       const skip: SkipReason | null =
-        c.face_px < config.faces.min_face_px ? 'too_small' : chosen.has(c) ? null : 'not_selected';
-      faces.push({ ...c, track_id: t.track_id, embedding_row: null, skip });
+        c.face_px < config.faces.min_face_px
+          ? 'too_small'
+          : chosen.has(c)
+            ? null
+            : eligible.includes(c)
+              ? 'not_selected'
+              : 'profile';
+      faces.push({ ...c, track_id: t.track_id, embedding_row: null, skip, yaw_deg: yaws.get(c)! });
     }
   }
   const selected = faces.filter((f) => f.skip === null);
