@@ -258,8 +258,11 @@ export const configSchema = z.object({
       page_size: z.number().int().min(1).max(1000).default(50),
       /** Largest `page_size` a listing accepts. */
       max_page_size: z.number().int().min(1).max(10000).default(500),
-      /** Reviewer recorded when a request names none (`X-Reviewer` header or `reviewer` field). */
-      default_reviewer: z.string().min(1).default('anonymous'),
+      /**
+       * The one local user recorded when no account signs in: the API's single-user mode (no account exists,
+       * loopback) and the CLI (its `--reviewer` default).
+       */
+      default_reviewer: z.string().min(1).default('local'),
     })
     .prefault({}),
   /** Jobs: how stages run as child processes (`local` mode in the API, `redis` mode in workers). */
