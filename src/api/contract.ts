@@ -11,11 +11,13 @@ import type { ScreentimeFile } from '../pipeline/index.ts';
 import type { SEASON_EXPORT_FORMATS, SeasonSummary } from '../report/index.ts';
 import type { FaceView, IdentityView, operationParamsSchemas, TrackView } from '../review/index.ts';
 import type { CastMember, FacebankImage, ShowSummary } from '../store/index.ts';
+import type { AuthUser } from './auth.ts';
 import type { episodeBodySchema, jobBodySchema } from './schemas.ts';
 
 export { DEVICES, PROFILES, STAGES } from '../types.ts';
 export type { DeviceName, ProfileName, Stage } from '../types.ts';
-export type { ExecutionMode, ReviewJob, SourceJson } from '../store/index.ts';
+export type { CreatedToken } from '../accounts/index.ts';
+export type { ApiToken, ExecutionMode, ReviewJob, SourceJson } from '../store/index.ts';
 export type {
   EpisodeStatus,
   EpisodeView,
@@ -109,3 +111,14 @@ export type LongOpAnswer =
 /** `screentime.json` of a run as `GET /episodes/{ep_id}/screentime` serves it; files written before review lack `cast` and `unassigned`. */
 export type ScreentimeReport = Omit<ScreentimeFile, 'cast' | 'unassigned'> &
   Partial<Pick<ScreentimeFile, 'cast' | 'unassigned'>>;
+
+/** A caller as the auth routes show it (`GET /auth/me`, `POST /auth/sign-in`): name, role, how it is known. */
+export type Me = Pick<AuthUser, 'name' | 'role' | 'via'>;
+
+/** Answer of `GET /auth/me`. */
+export interface MeAnswer {
+  /** The caller, null when not signed in. */
+  user: Me | null;
+  /** True while no account exists (loopback single-user mode). */
+  single_user: boolean;
+}

@@ -17,6 +17,7 @@ import {
   USER_ROLES,
 } from '../../store/index.ts';
 import type { AuthUser } from '../auth.ts';
+import type { Me } from '../contract.ts';
 import type { RouteDeps, ZodApp } from '../deps.ts';
 import { makeSignInThrottle } from '../security/sign-in-throttle.ts';
 
@@ -24,7 +25,8 @@ const nameSchema = z.string().min(1).max(64);
 const passwordSchema = z.string().min(1).max(MAX_PASSWORD_CHARS);
 const tags = ['auth'];
 
-const userView = (u: AuthUser | null) => (u ? { name: u.name, role: u.role, via: u.via } : null);
+const userView = (u: AuthUser | null): Me | null =>
+  u ? { name: u.name, role: u.role, via: u.via } : null;
 
 /** The signed-in account of a request; single-user and anonymous callers have none. */
 function accountOf(user: AuthUser | null): AuthUser & { user_id: number } {

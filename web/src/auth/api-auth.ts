@@ -1,25 +1,10 @@
 /**
  * @module Client of the auth routes: who the caller is, sign-in (sets the HTTP-only session cookie), sign-out.
  */
+import type { ApiToken, CreatedToken, Me, MeAnswer } from '../../../src/api/contract.ts';
 import { request } from '../api-client.ts';
 
-/** A signed-in caller. */
-export interface Me {
-  /** User name. */
-  name: string;
-  /** Role: `viewer` reads, `reviewer` also edits and runs, `admin` also deletes and manages users. */
-  role: 'viewer' | 'reviewer' | 'admin';
-  /** How the caller is known: session cookie, API token, or the single local user. */
-  via: 'session' | 'token' | 'single-user';
-}
-
-/** Answer of `GET /auth/me`. */
-export interface MeAnswer {
-  /** The caller, null when not signed in. */
-  user: Me | null;
-  /** True while no account exists (loopback single-user mode). */
-  single_user: boolean;
-}
+export type { Me, MeAnswer };
 
 /** @returns who the caller is */
 export const getMe = (): Promise<MeAnswer> => request('GET', '/auth/me');
@@ -34,23 +19,11 @@ export const signIn = (name: string, password: string): Promise<{ user: Me }> =>
 /** Ends the session. */
 export const signOut = (): Promise<null> => request('POST', '/auth/sign-out');
 
-/** A personal API token as listed (never its value). */
-export interface ApiTokenView {
-  /** Public id, used to revoke it. */
-  token_id: string;
-  /** What it is for. */
-  label: string;
-  /** Creation time, ISO 8601 UTC. */
-  created_at: string;
-  /** Last use, ISO 8601 UTC, or null. */
-  last_used_at: string | null;
-}
-
 /** @returns the caller's tokens */
-export const listTokens = (): Promise<{ items: ApiTokenView[] }> => request('GET', '/auth/tokens');
+export const listTokens = (): Promise<{ items: ApiToken[] }> => request('GET', '/auth/tokens');
 
 /** @returns a new token with its value, shown once */
-export const createToken = (label: string): Promise<ApiTokenView & { token: string }> =>
+export const createToken = (label: string): Promise<CreatedToken> =>
   request('POST', '/auth/tokens', { label });
 
 /** Revokes one of the caller's tokens. */
