@@ -16,6 +16,7 @@ import type { episodeBodySchema, jobBodySchema } from './schemas.ts';
 
 export { DEVICES, PROFILES, STAGES } from '../types.ts';
 export type { DeviceName, ProfileName, Stage } from '../types.ts';
+export type { UiConfig } from './routes/config.ts';
 export type { CreatedToken } from '../accounts/index.ts';
 export type { ApiToken, ExecutionMode, ReviewJob, SourceJson } from '../store/index.ts';
 export type {

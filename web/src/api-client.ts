@@ -1,20 +1,21 @@
 /**
- * @module Typed client of the HTTP API (episodes, stage jobs, status, logs). Shapes are the API's own types,
- * imported as types only, so the UI and the server cannot drift apart silently.
+ * @module Typed client of the HTTP API (episodes, stage jobs, status, logs). Shapes come from the API contract
+ * (`src/api/contract.ts`, the server's own types), imported as types only, so the UI and the server cannot drift
+ * apart silently.
  */
-import type { z } from 'zod';
-import type { episodeBodySchema, jobBodySchema } from '../../src/api/schemas.ts';
-import type { Config } from '../../src/config/index.ts';
 import type {
   EpisodeStatus,
   EpisodeView,
   JobLog,
   JobStatus,
   LocalResult,
+  NewEpisodeBody,
   QueuedResult,
-} from '../../src/jobs/index.ts';
-import type { SourceJson } from '../../src/store/index.ts';
-import type { Stage } from '../../src/types.ts';
+  RunOptions,
+  SourceJson,
+  Stage,
+  UiConfig,
+} from '../../src/api/contract.ts';
 
 export type {
   EpisodeStatus,
@@ -22,17 +23,14 @@ export type {
   JobLog,
   JobStatus,
   LocalResult,
+  NewEpisodeBody,
   QueuedResult,
+  RunOptions,
   ServedLogLine,
+  SourceJson,
   StageStatusView,
-} from '../../src/jobs/index.ts';
-export type { Config, SourceJson };
-
-/** Body of `POST /episodes`. */
-export type NewEpisodeBody = z.input<typeof episodeBodySchema>;
-
-/** How a stage runs: mode, profile, device (body of `POST /jobs/{stage}` without the ids). */
-export type RunOptions = Omit<z.input<typeof jobBodySchema>, 'ep_id' | 'run_id'>;
+  UiConfig,
+} from '../../src/api/contract.ts';
 
 /** An API error answer: `{error: {code, message}}`, plus the running job of a 409. */
 export class ApiError extends Error {
@@ -99,8 +97,8 @@ export async function postForm<T>(path: string, form: FormData): Promise<T> {
   return body;
 }
 
-/** @returns the effective config (every default the server uses) */
-export const getConfig = (): Promise<Config> => request('GET', '/config');
+/** @returns the defaults the UI reads from the server config (profiles, device, local thread cap) */
+export const getConfig = (): Promise<UiConfig> => request('GET', '/config/ui');
 
 /** @returns every episode */
 export const listEpisodes = (): Promise<{ episodes: EpisodeView[] }> => request('GET', '/episodes');
