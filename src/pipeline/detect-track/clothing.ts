@@ -31,16 +31,34 @@ const GRID = 16;
  * `REGION_HEIGHT_FACES` (1.75) face heights tall from the bottom of the box, clipped to the image, sampled on a
  * 16 x 16 grid. A pixel counts in one of 12 hue x 2 saturation bins (HSV), or, when grey (saturation below 0.2
  * or value below 0.15), in one of 6 brightness bins; hue tolerates the brightness changes between shots of one scene.
+ * The region stops halfway to another face beside this one (centre within two face heights vertically), so that
+ * it does not take in the neighbour's clothes (people side by side at a table).
  * @param image - the analysed frame, RGB24
  * @param bbox - the face's box in `image` pixels
+ * @param others - every face box of the frame (`bbox` itself may be among them; it is skipped), `image` pixels
  * @returns `CLOTHING_BINS` (30) bin fractions summing to 1, or null when under 30 % of the region is in the image
  */
-export function clothingHistogram(image: RgbImage, bbox: BBox): Float32Array | null {
+export function clothingHistogram(
+  image: RgbImage,
+  bbox: BBox,
+  others: readonly BBox[] = [],
+): Float32Array | null {
   const faceW = bbox[2] - bbox[0];
   const faceH = bbox[3] - bbox[1];
   const cx = (bbox[0] + bbox[2]) / 2;
-  const x0 = Math.max(0, cx - (REGION_WIDTH_FACES / 2) * faceW);
-  const x1 = Math.min(image.widthPx, cx + (REGION_WIDTH_FACES / 2) * faceW);
+  const cy = (bbox[1] + bbox[3]) / 2;
+  let x0 = Math.max(0, cx - (REGION_WIDTH_FACES / 2) * faceW);
+  let x1 = Math.min(image.widthPx, cx + (REGION_WIDTH_FACES / 2) * faceW);
+  for (const o of others) {
+    const ox = (o[0] + o[2]) / 2;
+    if (o !== bbox && Math.abs((o[1] + o[3]) / 2 - cy) < 2 * faceH) {
+      if (ox > cx) {
+        x1 = Math.min(x1, (cx + ox) / 2);
+      } else if (ox < cx) {
+        x0 = Math.max(x0, (cx + ox) / 2);
+      }
+    }
+  }
   const y0 = Math.max(0, bbox[3]);
   const y1 = Math.min(image.heightPx, bbox[3] + REGION_HEIGHT_FACES * faceH);
   const visible = Math.max(0, x1 - x0) * Math.max(0, y1 - y0);

@@ -260,10 +260,11 @@ export async function runDetectTrack(ctx: StageContext): Promise<StageOutcome> {
         face_px: facePx,
       };
     });
+    const boxes = faces.map((f) => f.bbox);
     const capture = (k: number) => (): CandidateCapture => {
       const pixels = new Uint8Array(ALIGNED_BYTES);
       alignFace(frame, points[k]!, pixels);
-      return { pixels, clothing: clothingHistogram(frame, faces[k]!.bbox) };
+      return { pixels, clothing: clothingHistogram(frame, faces[k]!.bbox, boxes) };
     };
     const bound = tracker.update(
       frame,
