@@ -5,12 +5,13 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { relative } from 'node:path';
 import { analysisSize, expectedFrameCount, readFrames } from '../../media/index.ts';
-import { createDetector, createLandmarkModel } from '../../models/index.ts';
+import { createLandmarkModel } from '../../models/index.ts';
 import { hashParams, writeJsonAtomic, writeJsonl } from '../../store/index.ts';
 import type { BBox, Detection, FaceBox, Frame, Point, RgbImage } from '../../types.ts';
 import type { StageContext, StageOutcome } from '../context.ts';
 import { alignFace, ALIGNED_SIZE_PX } from '../faces-embed/align.ts';
 import { readCheckpoint, removeCheckpoint, writeCheckpoint } from './checkpoint.ts';
+import { DetectionThread, type DetectionResult } from './detection-thread.ts';
 import { clothingHistogram } from './clothing.ts';
 import {
   CandidateBins,
@@ -18,12 +19,12 @@ import {
   type CandidateDetection,
   type SampleCandidate,
 } from './sample-candidates.ts';
-import { ShotCutDetector } from './shot-cuts.ts';
+import { ShotCutDetector, type ShotCutState } from './shot-cuts.ts';
 import { stitchTracks } from './stitch.ts';
 import { tileRects } from './tiles.ts';
 import { ByteTracker, type FinishedTrack } from './tracker.ts';
 import { computeTrackMetrics } from './track-metrics.ts';
-import { ZoomPass } from './zoom-pass.ts';
+import type { ZoomPassCounts, ZoomPassState } from './zoom-pass.ts';
 import { roundTo } from '../round.ts';
 
 /** One row of `tracks.jsonl` as detect_track writes it (faces_embed adds prototype fields). */
@@ -64,6 +65,18 @@ interface PendingCandidate {
   capture: CandidateCapture;
 }
 
+/** An analysed frame on its way through the stage: sent to the detection thread, then finished here. */
+interface FrameJob {
+  /** The frame, its pixels in a slot of the detection thread. */
+  frame: Frame;
+  /** The frame starts a new shot. */
+  shotCut: boolean;
+  /** Shot-cut state after this frame, captured when a checkpoint was due; null otherwise. */
+  shots: ShotCutState | null;
+  /** The thread's answer. */
+  detection: Promise<DetectionResult>;
+}
+
 const ALIGNED_BYTES = ALIGNED_SIZE_PX * ALIGNED_SIZE_PX * 3;
 
 /**
@@ -84,8 +97,6 @@ export async function runDetectTrack(ctx: StageContext): Promise<StageOutcome> {
     allowCpuFallback: ctx.device.allowCpuFallback,
     cpuThreads: Math.min(profile.cpu_threads, config.detect.model_threads),
   };
-  const { detector, execution } = await createDetector(config, modelOpts);
-  const { landmarks } = await createLandmarkModel(config, modelOpts);
   const tiles = profile.tiles
     ? tileRects(
         size.widthPx,
@@ -96,7 +107,7 @@ export async function runDetectTrack(ctx: StageContext): Promise<StageOutcome> {
       )
     : [];
   const params = {
-    detector: detector.name,
+    detector: config.models[config.detect.detector],
     stride: profile.stride,
     reference_frames_only: profile.reference_frames_only,
     analysis_px: [size.widthPx, size.heightPx],
@@ -107,6 +118,31 @@ export async function runDetectTrack(ctx: StageContext): Promise<StageOutcome> {
     shots: config.shots,
     candidate_interval_s: config.faces.candidate_interval_s,
   };
+  const checkpointPath = paths.checkpoint('detect_track');
+  const paramsHash = hashParams(params);
+  const resumed = ctx.resume ? readCheckpoint(checkpointPath, paramsHash) : null;
+  const { landmarks } = await createLandmarkModel(config, modelOpts);
+  const thread = await DetectionThread.open({
+    config,
+    modelOptions: modelOpts,
+    widthPx: size.widthPx,
+    heightPx: size.heightPx,
+    zoom: {
+      tiles,
+      tileIntervalS: profile.tile_interval_s,
+      skipFaceSourcePx: config.detect.tile_skip_face_px,
+      followFaceSourcePx: config.detect.follow_face_px,
+      followFrames: config.detect.follow_frames,
+      sy,
+      maxFaceFrac: config.detect.tile_max_face_frac,
+      detect: { scoreThreshold: config.detect.score_threshold, nmsIou: config.detect.nms_iou },
+    },
+    zoomState: resumed?.zoom ?? null,
+  }).catch(async (e: unknown) => {
+    await landmarks.release();
+    throw e;
+  });
+  const { execution } = thread;
   log.info('detect_track.started', {
     ...params,
     providers: execution.providers,
@@ -115,10 +151,6 @@ export async function runDetectTrack(ctx: StageContext): Promise<StageOutcome> {
   for (const w of execution.warnings) {
     log.warn(w);
   }
-
-  const checkpointPath = paths.checkpoint('detect_track');
-  const paramsHash = hashParams(params);
-  const resumed = ctx.resume ? readCheckpoint(checkpointPath, paramsHash) : null;
   if (resumed) {
     log.info('detect_track.resumed', {
       resume_frame_idx: resumed.resume_frame_idx,
@@ -157,30 +189,23 @@ export async function runDetectTrack(ctx: StageContext): Promise<StageOutcome> {
   const detections: Detection[] = resumed?.detections ?? [];
   const trackRows: TrackRow[] = resumed?.tracks ?? [];
   const pending = new Map<number, PendingCandidate>();
-  const tileImage: RgbImage = {
-    data: new Uint8Array(size.widthPx * size.heightPx * 3),
-    widthPx: 0,
-    heightPx: 0,
-  };
-  const zoom = new ZoomPass(detector, tileImage, {
-    tiles,
-    tileIntervalS: profile.tile_interval_s,
-    skipFaceSourcePx: config.detect.tile_skip_face_px,
-    followFaceSourcePx: config.detect.follow_face_px,
-    followFrames: config.detect.follow_frames,
-    cropWidthPx: detector.inputWidthPx,
-    cropHeightPx: detector.inputHeightPx,
-    sy,
-    maxFaceFrac: config.detect.tile_max_face_frac,
-    detect: { scoreThreshold: config.detect.score_threshold, nmsIou: config.detect.nms_iou },
-  });
-  if (resumed?.zoom) {
-    zoom.restore(resumed.zoom);
-  }
   let framesDone = resumed?.frames_done ?? 0;
   let checkpointAtMs = Date.now();
-  const checkpoint = async (resumeFrameIdx: number, pushed: boolean): Promise<void> => {
-    if (Date.now() - checkpointAtMs < config.detect.checkpoint_interval_s * 1000) {
+  const checkpointDue = (): boolean =>
+    Date.now() - checkpointAtMs >= config.detect.checkpoint_interval_s * 1000;
+  /** Zoomed-pass state after the last frame finished (the thread may be a frame ahead). */
+  let zoomState: ZoomPassState = resumed?.zoom ?? { last_grid_ts: null, followed: [] };
+  let zoomCounts: ZoomPassCounts = { discovery_frames: 0, follow_crops: 0, zoom_calls: 0 };
+  /**
+   * Writes a checkpoint when one is due and the shot-cut state of the frame was captured (`shots`: taken before
+   * the next frame was pushed, as the thread runs a frame ahead).
+   */
+  const checkpoint = async (
+    resumeFrameIdx: number,
+    pushed: boolean,
+    shots: ShotCutState | null,
+  ): Promise<void> => {
+    if (shots === null || !checkpointDue()) {
       return;
     }
     await bins.drain();
@@ -191,10 +216,10 @@ export async function runDetectTrack(ctx: StageContext): Promise<StageOutcome> {
       pushed,
       frames_done: framesDone,
       next_track_id: tracker.nextTrackId,
-      shots: cuts.snapshot(),
+      shots,
       detections,
       tracks: trackRows,
-      zoom: zoom.snapshot(),
+      zoom: zoomState,
     });
     checkpointAtMs = Date.now();
   };
@@ -219,25 +244,20 @@ export async function runDetectTrack(ctx: StageContext): Promise<StageOutcome> {
     }
   };
 
-  for await (const frame of readFrames(source.video_path, {
-    probe,
-    stride: profile.stride,
-    referenceOnly: profile.reference_frames_only,
-    widthPx: profile.analysis_width_px,
-    threads: profile.cpu_threads,
-    signal: ctx.signal,
-    startFrameIdx: resumed?.resume_frame_idx ?? 0,
-  })) {
-    const alreadyPushed = resumed?.pushed === true && frame.frameIdx === resumed.resume_frame_idx;
-    const shotCut = !alreadyPushed && cuts.push(frame) && framesDone > 0;
+  /** Handles one frame once the thread's detection of it is in: landmarks, tracking, crops, checkpoints. */
+  const finishFrame = async (job: FrameJob): Promise<void> => {
+    const { frame, shotCut, shots } = job;
     if (shotCut) {
       tracker.endAll('shot_cut');
       await finishTracks(tracker.drainEnded());
       if (tracker.idle) {
-        await checkpoint(frame.frameIdx, true);
+        await checkpoint(frame.frameIdx, true, shots);
       }
     }
-    const faces = (await zoom.detect(frame, shotCut)).filter(
+    const detected = await job.detection;
+    zoomState = detected.zoom;
+    zoomCounts = detected.counts;
+    const faces = detected.faces.filter(
       (f) => (f.bbox[3] - f.bbox[1]) * sy >= config.detect.min_face_px,
     );
     const points = await fillLandmarks(faces, frame, landmarks);
@@ -297,13 +317,66 @@ export async function runDetectTrack(ctx: StageContext): Promise<StageOutcome> {
     ctx.onProgress({ framesDone, framesTotal });
     if (tracker.idle) {
       // The next bin: with reference_frames_only a frame may lie anywhere in its bin.
-      await checkpoint((Math.floor(frame.frameIdx / profile.stride) + 1) * profile.stride, false);
+      await checkpoint(
+        (Math.floor(frame.frameIdx / profile.stride) + 1) * profile.stride,
+        false,
+        shots,
+      );
     }
+  };
+
+  // The thread detects frame N+1 while this thread finishes frame N; two slots hold the two frames.
+  let inFlight: FrameJob | null = null;
+  let framesSeen = framesDone;
+  try {
+    for await (const decoded of readFrames(source.video_path, {
+      probe,
+      stride: profile.stride,
+      referenceOnly: profile.reference_frames_only,
+      widthPx: profile.analysis_width_px,
+      threads: profile.cpu_threads,
+      signal: ctx.signal,
+      startFrameIdx: resumed?.resume_frame_idx ?? 0,
+    })) {
+      const alreadyPushed =
+        resumed?.pushed === true && decoded.frameIdx === resumed.resume_frame_idx;
+      // The frame before this one may write a checkpoint: the shot-cut state after it is taken before the push.
+      if (inFlight) {
+        inFlight.shots = checkpointDue() ? cuts.snapshot() : null;
+      }
+      const shotCut = !alreadyPushed && cuts.push(decoded) && framesSeen > 0;
+      framesSeen++;
+      const slot = framesSeen % 2;
+      thread.slots[slot]!.set(decoded.data);
+      const frame: Frame = { ...decoded, data: thread.slots[slot]! };
+      const job: FrameJob = {
+        frame,
+        shotCut,
+        shots: null,
+        // A frame resumed after a cut checkpoint was a cut: the zoomed pass starts afresh on it.
+        detection: thread.detect({
+          slot,
+          frameIdx: frame.frameIdx,
+          ts: frame.ts,
+          shotCut: shotCut || alreadyPushed,
+        }),
+      };
+      if (inFlight) {
+        await finishFrame(inFlight);
+      }
+      inFlight = job;
+    }
+    if (inFlight) {
+      inFlight.shots = checkpointDue() ? cuts.snapshot() : null;
+      await finishFrame(inFlight);
+    }
+  } finally {
+    await thread.close();
   }
   tracker.endAll('end');
   await finishTracks(tracker.drainEnded());
   await bins.drain();
-  await Promise.all([detector.release(), landmarks.release()]);
+  await landmarks.release();
   removeCheckpoint(checkpointPath);
 
   const shots = cuts.shots();
@@ -325,7 +398,7 @@ export async function runDetectTrack(ctx: StageContext): Promise<StageOutcome> {
     frames: framesDone,
     detections: detections.length,
     stitched: stitched.length,
-    ...zoom.counts,
+    ...zoomCounts,
     ...metrics,
   });
   return {
