@@ -7,7 +7,7 @@
  * Content-Security-Policy violation along the way.
  */
 import { existsSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Page, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.ts';
 import { CLIPS, JobsWorld } from '../jobs/harness.ts';
@@ -104,6 +104,14 @@ describe.skipIf(!hasChromium)('web sign-in', () => {
   it('signs out back to the sign-in page; a viewer is read-only', async () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    // Nothing the UI asks for by itself may be refused to a viewer (the config it reads is GET /config/ui).
+    const denied: string[] = [];
+    const onResponse = (res: Response): void => {
+      if (res.status() === 403) {
+        denied.push(res.url());
+      }
+    };
+    page.on('response', onResponse);
     await signIn('vic', PASSWORD);
     await page.getByTestId('user-badge').waitFor();
     expect(await page.locator('body').getAttribute('data-role')).toBe('viewer');
@@ -114,6 +122,8 @@ describe.skipIf(!hasChromium)('web sign-in', () => {
     await card.getByTestId('assigned-name').getByText('Cap Person').waitFor();
     expect(await card.getByRole('combobox', { name: 'assign id_0001' }).isVisible()).toBe(false);
     expect(await page.getByRole('button', { name: 'Undo' }).isVisible()).toBe(false);
+    page.off('response', onResponse);
+    expect(denied).toEqual([]);
     const hidden = await page.evaluate(
       `(() => { const b = document.createElement('button'); b.dataset.edit = ''; document.body.append(b);
         return getComputedStyle(b).display; })()`,
