@@ -18,12 +18,19 @@ export class FramePool {
   /**
    * @param frameBytes - bytes of one frame (`widthPx * heightPx * 3` for RGB24)
    * @param size - number of buffers (at least 1), allocated here once
+   * @param shared - allocate the buffers on `SharedArrayBuffer`s, so that a worker thread can read a frame that
+   *   `postMessage` hands it (`frame.data.buffer`) without a copy
    */
   constructor(
     readonly frameBytes: number,
     size: number,
+    shared = false,
   ) {
-    this.free = Array.from({ length: Math.max(1, size) }, () => new Uint8Array(frameBytes));
+    this.free = Array.from(
+      { length: Math.max(1, size) },
+      () =>
+        new Uint8Array(shared ? new SharedArrayBuffer(frameBytes) : new ArrayBuffer(frameBytes)),
+    );
   }
 
   /**

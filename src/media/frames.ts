@@ -19,6 +19,13 @@ export interface FrameReadOptions extends FrameDecodeOptions {
   signal?: AbortSignal;
   /** Frame buffers allocated up front; ffmpeg decodes up to this many frames ahead of the consumer. Default 4. */
   poolSize?: number;
+  /**
+   * Frames the consumer holds at once: a yielded frame's buffer stays valid until `holdFrames` more frames were
+   * asked for. Default 1 (valid until the next one). The pool grows to at least `holdFrames + 1` buffers.
+   */
+  holdFrames?: number;
+  /** Frame buffers on `SharedArrayBuffer`s, readable by worker threads without a copy. Default false. */
+  sharedBuffers?: boolean;
 }
 
 interface FfmpegExit {
@@ -44,7 +51,7 @@ function oneLine(stderr: string): string {
  * index as ffmpeg reports it), scaled per `analysisSize`, with `ts = frameIdx / probe.fps` seconds.
  *
  * Buffer contract: a yielded frame's `data` is a pooled buffer that stays valid only until the consumer asks for
- * the next frame; copy it to keep it longer. Leaving the loop early (`break`, `return`, a throw) kills ffmpeg and
+ * the next frame (with `holdFrames` N: for N more frames); copy it to keep it longer. Leaving the loop early (`break`, `return`, a throw) kills ffmpeg and
  * waits for it to exit. A consumer that stops iterating without leaving the loop holds ffmpeg paused.
  * @param path - video file path
  * @param opts - what to decode, cancellation, pool size
@@ -68,7 +75,12 @@ export async function* readFrames(
   }
   const { file, args } = await ffmpegFrameCommand(path, opts);
   const { widthPx, heightPx } = analysisSize(probe, opts.widthPx);
-  const pool = new FramePool(widthPx * heightPx * 3, opts.poolSize ?? DEFAULT_POOL_SIZE);
+  const holdFrames = Math.max(1, opts.holdFrames ?? 1);
+  const pool = new FramePool(
+    widthPx * heightPx * 3,
+    Math.max(opts.poolSize ?? DEFAULT_POOL_SIZE, holdFrames + 1),
+    opts.sharedBuffers === true,
+  );
 
   const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
@@ -118,15 +130,17 @@ export async function* readFrames(
   };
   signal?.addEventListener('abort', onAbort, { once: true });
 
-  let handedOut: Uint8Array | undefined;
+  /** Buffers the consumer holds, oldest first. */
+  const handedOut: Uint8Array[] = [];
   let emitted = 0;
   let lastIdx = startFrameIdx - 1;
   try {
     for (;;) {
-      if (handedOut !== undefined && pool.release(handedOut)) {
-        child.stdout.resume();
+      while (handedOut.length >= holdFrames) {
+        if (pool.release(handedOut.shift()!)) {
+          child.stdout.resume();
+        }
       }
-      handedOut = undefined;
       let data = pool.take();
       while (
         data === undefined &&
@@ -147,7 +161,7 @@ export async function* readFrames(
       if (data === undefined) {
         break;
       }
-      handedOut = data;
+      handedOut.push(data);
       while (referenceOnly && reportedIdx.length <= emitted && exit === undefined) {
         await new Promise<void>((resolve) => (wake = resolve));
       }

@@ -1,7 +1,7 @@
 /**
  * @module The detection thread's side (runs inside the `worker_threads` thread that `DetectionThread` starts):
  * opens the detector, then answers each `DetectRequest` with the whole-frame and zoomed passes' faces of the frame
- * in the named shared slot. Posts `ready` once the detector is open, `error` on any failure (then exits).
+ * whose shared buffer the request carries. Posts `ready` once the detector is open, `error` on any failure (then exits).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { createDetector } from '../../models/index.ts';
@@ -20,7 +20,6 @@ const post = (m: DetectionThreadMessage): void => port.postMessage(m);
 
 try {
   const { detector, execution } = await createDetector(init.config, init.modelOptions);
-  const slots = init.slots.map((s) => new Uint8Array(s));
   const tileImage: RgbImage = {
     data: new Uint8Array(init.widthPx * init.heightPx * 3),
     widthPx: 0,
@@ -38,7 +37,7 @@ try {
   let queue = Promise.resolve();
   const answer = async (r: DetectRequest): Promise<void> => {
     const frame = {
-      data: slots[r.slot]!,
+      data: r.data,
       widthPx: init.widthPx,
       heightPx: init.heightPx,
       frameIdx: r.frameIdx,

@@ -1,7 +1,7 @@
 /**
  * @module The detection thread of `detect_track`, as its main thread sees it. The whole-frame detector and the
- * zoomed pass (`ZoomPass`) run in a `worker_threads` thread on frames the main thread copies into two shared
- * buffers, so that the detection of frame N+1 runs while the main thread does the landmarks, tracking and crops of
+ * zoomed pass (`ZoomPass`) run in a `worker_threads` thread on frames whose buffers are shared with it (`readFrames`
+ * with `sharedBuffers`, no copy), so that the detection of frame N+1 runs while the main thread does the landmarks, tracking and crops of
  * frame N: ONNX Runtime's `run` blocks the thread that calls it, and the detector is the largest part of the stage.
  * The thread's side is `detection-thread-body.ts`.
  */
@@ -27,14 +27,12 @@ export interface DetectionThreadInit {
   zoom: Omit<ZoomPassOptions, 'tiles' | 'cropWidthPx' | 'cropHeightPx'> & { tiles: TileRect[] };
   /** Zoomed-pass state of a checkpoint, when resuming. */
   zoomState: ZoomPassState | null;
-  /** The two frame buffers, `widthPx * heightPx * 3` bytes each (RGB24). */
-  slots: SharedArrayBuffer[];
 }
 
-/** Message to the thread: detect on the frame in `slot`. */
+/** Message to the thread: detect on a frame. */
 export interface DetectRequest {
-  /** Index of the slot holding the frame. */
-  slot: number;
+  /** The frame's RGB24 pixels (`widthPx * heightPx * 3` bytes) on a `SharedArrayBuffer`: shared, not copied. */
+  data: Uint8Array;
   /** Source-video frame index. */
   frameIdx: number;
   /** Time of the frame, seconds. */
@@ -72,8 +70,6 @@ const ENTRY = new URL('./detection-thread-entry.js', import.meta.url);
 
 /** The detection thread: one request in flight per frame, answered in order. */
 export class DetectionThread {
-  /** The two frame buffers, as byte views; the caller fills one, then calls {@link detect} with its index. */
-  readonly slots: Uint8Array[];
   private readonly waiting: {
     resolve: (r: DetectionResult) => void;
     reject: (e: Error) => void;
@@ -82,13 +78,11 @@ export class DetectionThread {
 
   private constructor(
     private readonly worker: Worker,
-    slots: SharedArrayBuffer[],
     /** Manifest name of the detector model. */
     readonly detectorName: string,
     /** Device the detector runs on. */
     readonly execution: ExecutionInfo,
   ) {
-    this.slots = slots.map((s) => new Uint8Array(s));
     worker.on('message', (m: DetectionThreadMessage) => {
       if (m.type === 'result') {
         this.waiting.shift()?.resolve({ faces: m.faces, zoom: m.zoom, counts: m.counts });
@@ -104,19 +98,17 @@ export class DetectionThread {
 
   /**
    * Starts the thread and opens the detector in it.
-   * @param init - config, model options, frame size, zoomed-pass options and state (two slots are allocated here)
+   * @param init - config, model options, frame size, zoomed-pass options and state
    * @returns the thread, its detector's name and execution
    * @throws ModelError / AppError (`DEVICE_UNAVAILABLE`) as `createDetector` does, rebuilt from the thread
    */
-  static open(init: Omit<DetectionThreadInit, 'slots'>): Promise<DetectionThread> {
-    const slots = [0, 1].map(() => new SharedArrayBuffer(init.widthPx * init.heightPx * 3));
-    const workerData: DetectionThreadInit = { ...init, slots };
-    const worker = new Worker(ENTRY, { workerData });
+  static open(init: DetectionThreadInit): Promise<DetectionThread> {
+    const worker = new Worker(ENTRY, { workerData: init });
     return new Promise((resolve, reject) => {
       const onMessage = (m: DetectionThreadMessage) => {
         if (m.type === 'ready') {
           cleanup();
-          resolve(new DetectionThread(worker, slots, m.detectorName, m.execution));
+          resolve(new DetectionThread(worker, m.detectorName, m.execution));
         } else if (m.type === 'error') {
           cleanup();
           void worker.terminate();
@@ -137,8 +129,7 @@ export class DetectionThread {
   }
 
   /**
-   * Detects faces on the frame the caller copied into `slots[request.slot]`; the slot must not be written until
-   * the answer arrives.
+   * Detects faces on a frame; its buffer must not be written until the answer arrives.
    * @param request - slot, frame index, time and shot cut
    * @returns faces and zoomed-pass state, in the order of the requests
    * @throws the thread's error (ModelError, AppError) if it failed

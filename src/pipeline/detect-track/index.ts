@@ -67,7 +67,7 @@ interface PendingCandidate {
 
 /** An analysed frame on its way through the stage: sent to the detection thread, then finished here. */
 interface FrameJob {
-  /** The frame, its pixels in a slot of the detection thread. */
+  /** The frame, its pixels on a buffer shared with the detection thread. */
   frame: Frame;
   /** The frame starts a new shot. */
   shotCut: boolean;
@@ -325,11 +325,11 @@ export async function runDetectTrack(ctx: StageContext): Promise<StageOutcome> {
     }
   };
 
-  // The thread detects frame N+1 while this thread finishes frame N; two slots hold the two frames.
+  // The thread detects frame N+1 while this thread finishes frame N: both frames' buffers are held.
   let inFlight: FrameJob | null = null;
   let framesSeen = framesDone;
   try {
-    for await (const decoded of readFrames(source.video_path, {
+    for await (const frame of readFrames(source.video_path, {
       probe,
       stride: profile.stride,
       referenceOnly: profile.reference_frames_only,
@@ -337,25 +337,23 @@ export async function runDetectTrack(ctx: StageContext): Promise<StageOutcome> {
       threads: profile.cpu_threads,
       signal: ctx.signal,
       startFrameIdx: resumed?.resume_frame_idx ?? 0,
+      holdFrames: 2,
+      sharedBuffers: true,
     })) {
-      const alreadyPushed =
-        resumed?.pushed === true && decoded.frameIdx === resumed.resume_frame_idx;
+      const alreadyPushed = resumed?.pushed === true && frame.frameIdx === resumed.resume_frame_idx;
       // The frame before this one may write a checkpoint: the shot-cut state after it is taken before the push.
       if (inFlight) {
         inFlight.shots = checkpointDue() ? cuts.snapshot() : null;
       }
-      const shotCut = !alreadyPushed && cuts.push(decoded) && framesSeen > 0;
+      const shotCut = !alreadyPushed && cuts.push(frame) && framesSeen > 0;
       framesSeen++;
-      const slot = framesSeen % 2;
-      thread.slots[slot]!.set(decoded.data);
-      const frame: Frame = { ...decoded, data: thread.slots[slot]! };
       const job: FrameJob = {
         frame,
         shotCut,
         shots: null,
         // A frame resumed after a cut checkpoint was a cut: the zoomed pass starts afresh on it.
         detection: thread.detect({
-          slot,
+          data: frame.data,
           frameIdx: frame.frameIdx,
           ts: frame.ts,
           shotCut: shotCut || alreadyPushed,
