@@ -205,6 +205,31 @@ export const configSchema = z.object({
     .object({
       /** Average-linkage cosine distance at which merging stops (1 - similarity). */
       distance_threshold: z.number().min(0).max(2).default(0.65),
+      /**
+       * Scene evidence (issue 11): two tracks at most this many seconds apart (gap between their time spans) are
+       * taken as one scene, in which a person keeps their clothes; between scenes clothes may change.
+       */
+      scene_window_s: z.number().min(0).default(10),
+      /**
+       * Distance added between two tracks of one scene whose clothing descriptors (tracks.jsonl `clothing`)
+       * differ by `clothing_full_distance` or more; ramps up linearly from `clothing_min_distance`. On the sitcom
+       * clip the two brothers' tracks of one scene differ by 0.05-0.10, one brother's tracks by 0.005-0.04.
+       */
+      clothing_penalty: z.number().min(0).max(1).default(0.15),
+      /** Clothing distance (1 - Bhattacharyya coefficient of the histograms) below which no penalty is added. */
+      clothing_min_distance: z.number().min(0).max(1).default(0.04),
+      /** Clothing distance from which the whole `clothing_penalty` is added. */
+      clothing_full_distance: z.number().min(0).max(1).default(0.1),
+      /**
+       * Distance added between two tracks of different shots at most `cut_gap_s` apart: shot/reverse-shot
+       * alternates two people across cuts, so adjacent shots are weaker evidence of one person.
+       */
+      cut_penalty: z.number().min(0).max(1).default(0.05),
+      /** Largest gap, in seconds, between two tracks across a cut for `cut_penalty`. */
+      cut_gap_s: z.number().min(0).default(1),
+    })
+    .refine((c) => c.clothing_min_distance < c.clothing_full_distance, {
+      message: 'cluster.clothing_min_distance must be below cluster.clothing_full_distance',
     })
     .prefault({}),
   /** Screen-time math. */

@@ -1,6 +1,6 @@
 /** @module Tests of average-linkage clustering with cannot-link constraints. */
 import { describe, expect, it } from 'vitest';
-import { clusterAgglomerative, cohesion } from './agglomerative.ts';
+import { clusterAgglomerative, clusterWithLinkage, cohesion } from './agglomerative.ts';
 
 /** Deterministic standard normal numbers (mulberry32 + Box–Muller). */
 function gaussian(seed: number): () => number {
@@ -94,6 +94,39 @@ describe('clusterAgglomerative', () => {
     expect(labels[0]).toBe(0);
     expect(labels.filter((l) => l === 0)).toHaveLength(10);
     expect(new Set(labels).size).toBe(n - 9);
+  });
+});
+
+describe('clusterWithLinkage', () => {
+  it('adds the penalty to a pair before merging, and gives the average linkage between the final clusters', () => {
+    // 0 and 1 at 0.05 merge at threshold 0.1 unless a penalty of 0.1 lies between them; 2 is far from both.
+    const d01 = 0.05;
+    const vectors = atAngles([0, angleOf(d01), 2.5]);
+    const d02 = 1 - Math.cos(2.5);
+    const d12 = 1 - Math.cos(2.5 - angleOf(d01));
+    expect(clusterWithLinkage(vectors, 2, 0.1).labels).toEqual([0, 0, 1]);
+    const pen = (i: number, j: number): number => (i === 0 && j === 1 ? 0.1 : 0);
+    const apart = clusterWithLinkage(vectors, 2, 0.1, { penalty: pen });
+    expect(apart.labels).toEqual([0, 1, 2]);
+    expect(apart.count).toBe(3);
+    expect(apart.linkage[0 * 3 + 1]).toBeCloseTo(d01 + 0.1, 5);
+    expect(apart.linkage[1 * 3 + 0]).toBeCloseTo(d01 + 0.1, 5);
+    expect(apart.linkage[0 * 3 + 0]).toBe(0);
+    // Merged {0, 1}: its linkage to 2 is the mean of the two item distances (average linkage).
+    const merged = clusterWithLinkage(vectors, 2, 0.1);
+    expect(merged.count).toBe(2);
+    expect(merged.linkage[1]).toBeCloseTo((d02 + d12) / 2, 5);
+  });
+
+  it('gives an infinite linkage across a cannot-link pair, and rejects a negative penalty', () => {
+    const vectors = atAngles([0, angleOf(0.01), 2]);
+    const r = clusterWithLinkage(vectors, 2, 0.5, { cannotLink: [[0, 1]] });
+    expect(r.labels).toEqual([0, 1, 2]);
+    expect(r.linkage[1]).toBe(Infinity);
+    expect(Number.isFinite(r.linkage[2])).toBe(true);
+    expect(() => clusterWithLinkage(vectors, 2, 0.5, { penalty: () => -0.1 })).toThrow(
+      expect.objectContaining({ code: 'INPUT_INVALID' }),
+    );
   });
 });
 

@@ -9,10 +9,56 @@ import { InputError } from '../errors.ts';
 export type CannotLink =
   ((i: number, j: number) => boolean) | ReadonlyArray<readonly [number, number]>;
 
+/** Constraints and extra evidence of {@link clusterWithLinkage}. */
+export interface ClusterOptions {
+  /** Pairs that must stay apart. */
+  cannotLink?: CannotLink;
+  /**
+   * Distance added to the cosine distance of items `i < j` before clustering (0 or more; evidence the vectors lack,
+   * e.g. two tracks of one scene in different clothes); called once per pair.
+   */
+  penalty?: (i: number, j: number) => number;
+}
+
+/** Result of {@link clusterWithLinkage}. */
+export interface Clustering {
+  /** A label per item: clusters numbered 0, 1, ... by size descending, ties by their smallest item index. */
+  labels: number[];
+  /** Number of clusters K. */
+  count: number;
+  /**
+   * K x K row-major average-linkage distances between the final clusters, by label: the mean over item pairs of
+   * cosine distance plus penalty; Infinity where a cannot-link pair spans the two clusters; 0 on the diagonal.
+   */
+  linkage: Float64Array;
+}
+
 /**
  * Clusters N vectors by average linkage on cosine distance (`1 - cos`), merging the closest pair of clusters while
  * its distance is `<= threshold`, and never merging two clusters that hold a cannot-link pair (e.g. two tracks
- * seen in one analysed frame cannot be one person).
+ * seen in one analysed frame cannot be one person). Labels only: see {@link clusterWithLinkage}.
+ *
+ * @param vectors - N x `dim` float32, row-major; rows need not be normalised, they are L2-normalised here
+ * @param dim - vector length
+ * @param threshold - largest average cosine distance of a merge (default: `config.cluster.distance_threshold`)
+ * @param cannotLink - pairs that must stay apart
+ * @returns a label per item: clusters numbered 0, 1, ... by size descending, ties by their smallest item index
+ * @throws InputError (`INPUT_INVALID`) when `vectors.length` is not a multiple of `dim` or a row has zero norm
+ */
+export function clusterAgglomerative(
+  vectors: Float32Array,
+  dim: number,
+  threshold: number,
+  cannotLink?: CannotLink,
+): number[] {
+  return clusterWithLinkage(vectors, dim, threshold, { cannotLink }).labels;
+}
+
+/**
+ * Clusters N vectors by average linkage on cosine distance (`1 - cos`) plus an optional pairwise penalty, merging
+ * the closest pair of clusters while its distance is `<= threshold`, and never merging two clusters that hold a
+ * cannot-link pair; also returns the average-linkage distances between the final clusters (how far each is from
+ * its neighbours).
  *
  * Method: the full N x N Float32 distance matrix (4·N² bytes: 100 MB at N = 5000), Lance–Williams updates for
  * average linkage, and a per-row cache of the nearest later cluster (Müllner's "generic" scheme). Cannot-link pairs
@@ -22,22 +68,26 @@ export type CannotLink =
  *
  * @param vectors - N x `dim` float32, row-major; rows need not be normalised, they are L2-normalised here
  * @param dim - vector length
- * @param threshold - largest average cosine distance of a merge (default: `config.cluster.distance_threshold`)
- * @param cannotLink - pairs that must stay apart
- * @returns a label per item: clusters numbered 0, 1, ... by size descending, ties by their smallest item index
- * @throws InputError (`INPUT_INVALID`) when `vectors.length` is not a multiple of `dim` or a row has zero norm
+ * @param threshold - largest average distance of a merge (default: `config.cluster.distance_threshold`)
+ * @param options - cannot-link pairs and the penalty
+ * @returns labels, cluster count and the K x K linkage between clusters
+ * @throws InputError (`INPUT_INVALID`) when `vectors.length` is not a multiple of `dim`, a row has zero norm, a
+ *   cannot-link pair is out of range, or a penalty is negative or not finite
  * @see Müllner 2011 "Modern hierarchical, agglomerative clustering algorithms" (arXiv:1109.2378);
  *   Lance and Williams 1967 "A general theory of classificatory sorting strategies".
  */
-export function clusterAgglomerative(
+export function clusterWithLinkage(
   vectors: Float32Array,
   dim: number,
   threshold: number,
-  cannotLink?: CannotLink,
-): number[] {
+  options: ClusterOptions = {},
+): Clustering {
   const n = countRows(vectors, dim);
   const dist = cosineDistances(normalizeRows(vectors, dim), n, dim);
-  forbidPairs(dist, n, cannotLink);
+  if (options.penalty) {
+    addPenalty(dist, n, options.penalty);
+  }
+  forbidPairs(dist, n, options.cannotLink);
 
   const active = new Uint8Array(n).fill(1);
   const size = new Float64Array(n).fill(1);
@@ -99,7 +149,17 @@ export function clusterAgglomerative(
       }
     }
   }
-  return labelBySize(mergedInto);
+  const labels = labelBySize(mergedInto);
+  const roots: number[] = [];
+  labels.forEach((l, k) => (roots[l] ??= k));
+  const count = roots.length;
+  const linkage = new Float64Array(count * count);
+  for (let a = 0; a < count; a++) {
+    for (let b = 0; b < count; b++) {
+      linkage[a * count + b] = a === b ? 0 : dist[roots[a]! * n + roots[b]!]!;
+    }
+  }
+  return { labels, count, linkage };
 }
 
 /**
@@ -242,6 +302,25 @@ function cosineDistances(unit: Float32Array, n: number, dim: number): Float32Arr
     }
   }
   return dist;
+}
+
+function addPenalty(
+  dist: Float32Array,
+  n: number,
+  penalty: (i: number, j: number) => number,
+): void {
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) {
+      const p = penalty(i, j);
+      if (!(p >= 0 && Number.isFinite(p))) {
+        throw new InputError(
+          `Penalty ${p} of pair [${i}, ${j}] is not a finite distance of 0 or more`,
+        );
+      }
+      dist[i * n + j] = dist[i * n + j]! + p;
+      dist[j * n + i] = dist[i * n + j]!;
+    }
+  }
 }
 
 function forbidPairs(dist: Float32Array, n: number, cannotLink: CannotLink | undefined): void {

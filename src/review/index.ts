@@ -2,7 +2,14 @@
  * @module Public face of the review layer: opening a run's review, edits and undo, the effective identities and
  * how tracks resolve to cast members, suggestions, auto-group, facebank, cast CSV import and the long operations.
  */
-export { clusterAgglomerative, cohesion, type CannotLink } from './agglomerative.ts';
+export {
+  clusterAgglomerative,
+  clusterWithLinkage,
+  cohesion,
+  type CannotLink,
+  type ClusterOptions,
+  type Clustering,
+} from './agglomerative.ts';
 export {
   applyEdit,
   formatIdentityId,

@@ -1,9 +1,11 @@
 /**
  * @module Stage `cluster`: average-linkage agglomerative clustering of track prototypes into identities, with the
- * cannot-link rule (tracks sharing an analysed frame are never one identity); writes `identities.json`.
+ * cannot-link rule (tracks sharing an analysed frame are never one identity) and the scene penalty (tracks of one
+ * scene in different clothes, tracks alternating across a cut: scene-evidence.ts); writes `identities.json` with
+ * each identity's cohesion and margin.
  */
 import { relative } from 'node:path';
-import { autoAssign, clusterAgglomerative, cohesion } from '../../review/index.ts';
+import { autoAssign, clusterWithLinkage, cohesion } from '../../review/index.ts';
 import {
   getEpisode,
   openDatabase,
@@ -14,10 +16,11 @@ import {
 import type { Detection } from '../../types.ts';
 import type { StageContext, StageOutcome } from '../context.ts';
 import type { EmbeddedTrackRow } from '../faces-embed/index.ts';
+import { scenePenalty } from './scene-evidence.ts';
 
 /**
  * Runs cluster over the run's embedded tracks.
- * @param ctx - stage context; uses `config.cluster.distance_threshold`
+ * @param ctx - stage context; uses `config.cluster`
  * @returns counts (identities, tracks clustered, cannot-link pairs), zero_rows when there is no identity
  * @throws NotFoundError when `tracks.jsonl` or `detections.jsonl` is missing (run the upstream stages first)
  */
@@ -35,23 +38,41 @@ export function runCluster(ctx: StageContext): Promise<StageOutcome> {
   withFaces.forEach((t, i) => vectors.set(t.prototype!, i * dim));
   const pairs = cannotLinkPairs(readJsonl<Detection>(paths.detections), withFaces);
   const threshold = config.cluster.distance_threshold;
-  const labels = withFaces.length > 0 ? clusterAgglomerative(vectors, dim, threshold, pairs) : [];
+  const clustering =
+    withFaces.length > 0
+      ? clusterWithLinkage(vectors, dim, threshold, {
+          cannotLink: pairs,
+          penalty: scenePenalty(withFaces, config.cluster),
+        })
+      : { labels: [], count: 0, linkage: new Float64Array(0) };
 
   const members = new Map<number, number[]>();
-  labels.forEach((label, i) => members.set(label, [...(members.get(label) ?? []), i]));
-  const identities = [...members.values()]
-    .map((items) => {
+  clustering.labels.forEach((label, i) => members.set(label, [...(members.get(label) ?? []), i]));
+  const ordered = [...members]
+    .map(([label, items]) => {
       const own = items.map((i) => withFaces[i]!);
       const rep = own.reduce((b, t) => (t.faces > b.faces ? t : b));
       return {
+        label,
         track_ids: own.map((t) => t.track_id).sort((a, b) => a - b),
         faces: own.reduce((s, t) => s + t.faces, 0),
         thumb: relative(paths.dir, paths.thumb(rep.track_id)),
         cohesion: Math.round(cohesion(vectors, dim, items) * 1e4) / 1e4,
       };
     })
-    .sort((a, b) => b.faces - a.faces || a.track_ids[0]! - b.track_ids[0]!)
-    .map((row, k) => ({ identity_id: `id_${String(k + 1).padStart(4, '0')}`, ...row }));
+    .sort((a, b) => b.faces - a.faces || a.track_ids[0]! - b.track_ids[0]!);
+  const idOf = new Map(
+    ordered.map((row, k) => [row.label, `id_${String(k + 1).padStart(4, '0')}`]),
+  );
+  const identities = ordered.map(({ label, ...row }) => {
+    const near = nearestCluster(clustering.linkage, clustering.count, label);
+    return {
+      identity_id: idOf.get(label)!,
+      ...row,
+      margin: near ? Math.round((near.distance - threshold) * 1e4) / 1e4 : null,
+      nearest_identity_id: near ? idOf.get(near.label)! : null,
+    };
+  });
 
   const file: IdentitiesFile = {
     schema_version: 1,
@@ -72,7 +93,7 @@ export function runCluster(ctx: StageContext): Promise<StageOutcome> {
   return Promise.resolve({
     counts,
     zeroRows: identities.length === 0,
-    params: { distance_threshold: threshold, linkage: 'average' },
+    params: { ...config.cluster, linkage: 'average' },
   });
 }
 
@@ -101,6 +122,28 @@ export function nameIdentities(ctx: StageContext): Promise<void> {
     db.close();
   }
   return Promise.resolve();
+}
+
+/**
+ * The cluster nearest to `label` by average linkage that it could still merge with (no cannot-link pair between).
+ * @param linkage - K x K linkage of `clusterWithLinkage`
+ * @param count - K
+ * @param label - the cluster
+ * @returns its label and distance, or null when every other cluster is cannot-linked or there is none
+ */
+function nearestCluster(
+  linkage: Float64Array,
+  count: number,
+  label: number,
+): { label: number; distance: number } | null {
+  let best: { label: number; distance: number } | null = null;
+  for (let m = 0; m < count; m++) {
+    const d = linkage[label * count + m]!;
+    if (m !== label && Number.isFinite(d) && (!best || d < best.distance)) {
+      best = { label: m, distance: d };
+    }
+  }
+  return best;
 }
 
 /**

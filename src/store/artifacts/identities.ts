@@ -16,6 +16,16 @@ export const identitySchema = z.object({
   thumb: z.string(),
   /** Mean cosine similarity of its track prototypes to their normalised centroid (1 = tight). */
   cohesion: z.number(),
+  /**
+   * How far the identity stayed from being merged: the average-linkage distance (mean over track pairs of cosine
+   * distance plus the scene penalty, see `config.cluster`) to the nearest identity it could have merged with (no
+   * two tracks sharing an analysed frame), minus `distance_threshold`. Above 0 (clustering stops at the
+   * threshold); a small margin means a look-alike or a split of one person. Null when no other identity could
+   * merge with it; absent in runs made before it existed.
+   */
+  margin: z.number().nullable().optional(),
+  /** The identity that `margin` is measured to, or null; absent in runs made before it existed. */
+  nearest_identity_id: z.string().nullable().optional(),
 });
 
 /** `runs/{run_id}/identities.json`. */

@@ -1,0 +1,52 @@
+/**
+ * @module Evidence that two tracks are two people which their face embeddings lack (issue 11, look-alikes such as
+ * siblings): within one scene a person keeps their clothes, so tracks of one scene in different clothes are
+ * likelier two people (Everingham, Sivic and Zisserman 2006, "Hello! My name is... Buffy", BMVC, named TV
+ * characters with the clothing below the face); and shot/reverse-shot editing alternates two people across cuts,
+ * so tracks in adjacent shots are weaker merge candidates. Both become a distance added to the cosine distance of
+ * the pair before average-linkage clustering.
+ */
+import type { Config } from '../../config/index.ts';
+import { clothingDistance } from '../detect-track/clothing.ts';
+
+/** What the penalty reads of a track (a `tracks.jsonl` row). */
+export interface SceneTrack {
+  /** Shot index of the track. */
+  shot_idx: number;
+  /** Time of the first detection, seconds. */
+  first_ts: number;
+  /** Time of the last detection, seconds. */
+  last_ts: number;
+  /** Clothing histogram (see detect-track/clothing.ts); null or absent when unknown. */
+  clothing?: number[] | null;
+}
+
+/**
+ * Scene penalty between tracks: for a pair whose time spans are at most `scene_window_s` apart,
+ * `clothing_penalty` x ramp(clothing distance from `clothing_min_distance` to `clothing_full_distance`) (0 when
+ * either track has no clothing descriptor); plus `cut_penalty` when the two lie in different shots at most
+ * `cut_gap_s` apart.
+ * @param tracks - the clustered tracks, in item order
+ * @param cfg - `config.cluster`
+ * @returns the penalty of items i and j, a distance in [0, `clothing_penalty` + `cut_penalty`]
+ */
+export function scenePenalty(
+  tracks: readonly SceneTrack[],
+  cfg: Config['cluster'],
+): (i: number, j: number) => number {
+  const ramp = cfg.clothing_full_distance - cfg.clothing_min_distance;
+  return (i, j) => {
+    const a = tracks[i]!;
+    const b = tracks[j]!;
+    const gap = Math.max(0, Math.max(a.first_ts, b.first_ts) - Math.min(a.last_ts, b.last_ts));
+    let p = 0;
+    if (gap <= cfg.scene_window_s && a.clothing && b.clothing) {
+      const d = clothingDistance(a.clothing, b.clothing);
+      p += cfg.clothing_penalty * Math.min(1, Math.max(0, (d - cfg.clothing_min_distance) / ramp));
+    }
+    if (a.shot_idx !== b.shot_idx && gap <= cfg.cut_gap_s) {
+      p += cfg.cut_penalty;
+    }
+    return p;
+  };
+}
