@@ -34,8 +34,10 @@ const NOSE_DEPTH_OVER_EYE_MOUTH = 135 / 320;
  * `yaw = atan2(offset / 0.42, eyes / 0.866)`.
  *
  * The 68-point landmark model behind the points was trained on faces up to about 45 degrees of yaw, so it
- * under-states larger angles: a full profile reads about 45-60 degrees. Compare with `config.faces.profile_yaw_deg`,
- * which was set on the sitcom clip's faces.
+ * under-states larger angles: a full profile reads about 45-60 degrees, and a 3/4 view about the same, so the
+ * estimate separates frontal from turned faces but not 3/4 from profile; a head seen from behind gets landmarks of
+ * an imagined frontal face (the interviewer of `../shared/data/blackjournal/` seen from behind reads 0-33 degrees).
+ * Compare with `config.faces.profile_yaw_deg`, which was set on the sitcom clip's faces.
  *
  * @param landmarks - left eye, right eye, nose tip, left and right mouth corner (image left/right), in pixels
  * @returns yaw in degrees, in [0, 90]: 0 frontal, 90 full profile (the side is not told: mirror faces match);
