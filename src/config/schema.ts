@@ -293,9 +293,17 @@ export const configSchema = z.object({
   /** Jobs: how stages run as child processes (`local` mode in the API, `redis` mode in workers). */
   jobs: z
     .object({
-      /** Seconds between heartbeats of a running job (jobs table, lock file, queue job). Env `SCREENALYTICS_JOB_HEARTBEAT_S`. */
+      /**
+       * Seconds between a runner's copies of its stage's heartbeat into the jobs table, lock file and queue job. The
+       * heartbeat is the stage's own `progress.json` write (at its start, on its progress, at least once a second
+       * while frames or batches advance), never a timer: a stage that makes no progress does not beat.
+       * Env `SCREENALYTICS_JOB_HEARTBEAT_S`.
+       */
       heartbeat_s: z.number().positive().default(10),
-      /** A running job whose heartbeat is older than this many seconds is `stalled`. Env `SCREENALYTICS_JOB_STALL_S`. */
+      /**
+       * A running job whose heartbeat is older than this many seconds is `stalled` (its runner or stage is gone, or
+       * alive but making no progress: a hung decoder, a stalled network share). Env `SCREENALYTICS_JOB_STALL_S`.
+       */
       stall_after_s: z.number().positive().default(30),
       /** Milliseconds between checks of a running job's cancel flag, child process and progress.json. */
       poll_ms: z.number().int().min(10).max(5000).default(250),

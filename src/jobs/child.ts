@@ -1,7 +1,8 @@
 /**
- * @module Starts and stops a job's stage child: `node bin/screenalytics.js stage STAGE ...` in its own process
- * group, with the parent guard preloaded (the child dies with its runner), and stopped by SIGTERM to the leader
- * (the stage marks itself cancelled) and then SIGKILL to the whole group.
+ * @module Starts and stops a job's stage child: `node --import parent-guard.js --import tsx stage-child.ts JOB_ID`
+ * in its own process group, given the resolved job (episode, run, source, effective config) on its standard input,
+ * with the parent guard preloaded (the child dies with its runner), and stopped by SIGTERM to the leader (the stage
+ * marks itself cancelled) and then SIGKILL to the whole group.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -9,65 +10,91 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Config } from '../config/index.ts';
-import type { Job } from '../store/index.ts';
+import { NotFoundError } from '../errors.ts';
+import { readSource, sourceJson, type Job, type SourceJson } from '../store/index.ts';
+import type { EpisodeId, RunId, Stage } from '../types.ts';
 import type { StagePlan } from './plan.ts';
 import { killProcessGroup, processArgs } from './processes.ts';
 
-const BIN = fileURLToPath(new URL('../../bin/screenalytics.js', import.meta.url));
+/** The module the stage child runs (stage-child.ts). */
+export const STAGE_CHILD = fileURLToPath(new URL('./stage-child.ts', import.meta.url));
 const PARENT_GUARD = new URL('./parent-guard.js', import.meta.url).href;
 
-/** Extra arguments of a resumed job: the stage continues from its checkpoint in the run. */
-const RESUME_ARGS: readonly string[] = ['--resume'];
-
 /**
- * The child's command-line arguments after `node`.
- * @param config - loaded config (`data_dir`)
- * @param job - the job
- * @param plan - effective profile
+ * What the stage child is given on its standard input (JSON): everything resolved once by the runner, so the child
+ * neither parses flags nor looks up the episode, run or source again.
  */
-export function stageArgs(config: Config, job: Job, plan: StagePlan): string[] {
-  return [
-    '--import',
-    PARENT_GUARD,
-    BIN,
-    'stage',
-    job.stage,
-    '--ep-id',
-    job.ep_id,
-    '--run-id',
-    job.run_id,
-    '--profile',
-    plan.profile,
-    '--device',
-    job.device,
-    ...(job.allow_cpu_fallback ? ['--allow-cpu-fallback'] : []),
-    '--data-dir',
-    resolve(config.data_dir),
-    ...(job.resume ? RESUME_ARGS : []),
-  ];
+export interface StageChildJob {
+  /** The job (also the child's only command-line argument, so that `ps` and leftover checks can name it). */
+  job_id: string;
+  /** The stage to run. */
+  stage: Stage;
+  /** Episode id. */
+  ep_id: EpisodeId;
+  /** Run the stage writes into. */
+  run_id: RunId;
+  /** Continue from the stage's checkpoint in the run. */
+  resume: boolean;
+  /** The episode's source.json (video path and probe). */
+  source: SourceJson;
+  /**
+   * The runner's config with the plan applied: effective `profile`, the job's `device` and `allow_cpu_fallback`,
+   * `max_cpu_threads` capped (local mode) and an absolute `data_dir`.
+   */
+  config: Config;
 }
 
 /**
- * Spawns the stage child, detached into its own process group; stdout is discarded (the marker is on disk),
- * stderr is piped to the caller.
- * @param config - loaded config (`data_dir`, `jobs.poll_ms` for the parent guard)
+ * Resolves what the stage child runs.
+ * @param config - the runner's config
  * @param job - the job
  * @param plan - effective profile and thread cap
+ * @returns the child's input
+ * @throws NotFoundError when the episode has no source.json in `config.data_dir`
+ */
+export function stageChildJob(config: Config, job: Job, plan: StagePlan): StageChildJob {
+  const source = readSource(sourceJson(config.data_dir, job.ep_id));
+  if (!source) {
+    throw new NotFoundError(`Episode ${job.ep_id} is not registered in ${config.data_dir}`);
+  }
+  return {
+    job_id: job.job_id,
+    stage: job.stage,
+    ep_id: job.ep_id,
+    run_id: job.run_id,
+    resume: job.resume,
+    source,
+    config: {
+      ...config,
+      data_dir: resolve(config.data_dir),
+      profile: plan.profile,
+      device: job.device,
+      allow_cpu_fallback: job.allow_cpu_fallback,
+      max_cpu_threads: plan.maxThreads ?? config.max_cpu_threads,
+    },
+  };
+}
+
+/**
+ * Spawns the stage child, detached into its own process group, and writes its input to its standard input;
+ * stdout is discarded (the marker is on disk), stderr is piped to the caller.
+ * @param input - the resolved job (stageChildJob)
  * @returns the child; its pid is also its process group id
  */
-export function spawnStage(config: Config, job: Job, plan: StagePlan): ChildProcess {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    SCREENALYTICS_PARENT_POLL_MS: String(config.jobs.poll_ms),
-  };
-  if (plan.maxThreads !== null) {
-    env.SCREENALYTICS_MAX_CPU_THREADS = String(plan.maxThreads);
-  }
-  return spawn(process.execPath, stageArgs(config, job, plan), {
-    detached: true,
-    env,
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+export function spawnStage(input: StageChildJob): ChildProcess {
+  const child = spawn(
+    process.execPath,
+    ['--import', PARENT_GUARD, '--import', 'tsx', STAGE_CHILD, input.job_id],
+    {
+      detached: true,
+      env: { ...process.env, SCREENALYTICS_PARENT_POLL_MS: String(input.config.jobs.poll_ms) },
+      stdio: ['pipe', 'ignore', 'pipe'],
+    },
+  );
+  // A child that dies before reading its input (killed at once) closes the pipe: that is its exit's business.
+  child.stdin?.on('error', () => undefined);
+  child.stdin?.end(JSON.stringify(input));
+  return child;
 }
 
 /**
@@ -111,7 +138,7 @@ export function killLeftoverChild(job: Job, host: string): void {
     return;
   }
   const args = processArgs(job.child_pid);
-  if (args?.includes('stage') && args.includes(job.run_id) && args.includes(job.stage)) {
+  if (args?.includes(STAGE_CHILD) && args.includes(job.job_id)) {
     killProcessGroup(job.child_pid, 'SIGKILL');
   }
 }

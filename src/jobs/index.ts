@@ -23,6 +23,13 @@ export {
   tooLarge,
   type UploadInfo,
 } from './video-upload.ts';
+export {
+  announceAtStart,
+  announceInstance,
+  checkWorkerInstance,
+  INSTANCE_FILE,
+  type InstanceAnnouncement,
+} from './instance.ts';
 export { jobEvents, type JobEvent } from './events.ts';
 export type { JobView } from './job-view.ts';
 export { livePidsInGroup } from './processes.ts';

@@ -74,11 +74,18 @@ export function recordChild(ctx: JobsContext, job: Job, childPid: number): Job |
 
 /**
  * Heartbeat: `heartbeatJob` and the lock's `heartbeat_at`.
+ * @param progress - the stage's progress, or null to keep the stored one
+ * @param at - when the stage last made progress (its `progress.json` write); the row's heartbeat is that time
  * @returns the job (with `cancel_requested_at`), or null when it is no longer running
  */
-export function beat(ctx: JobsContext, job: Job, progress: JobProgress | null): Job | null {
+export function beat(
+  ctx: JobsContext,
+  job: Job,
+  progress: JobProgress | null,
+  at: Date,
+): Job | null {
   return atomically(ctx, () => {
-    const row = heartbeatJob(ctx.db, job.job_id, progress);
+    const row = heartbeatJob(ctx.db, job.job_id, progress, at);
     if (row) {
       updateLock(lockOf(ctx, job), job.job_id, { heartbeat_at: row.heartbeat_at! });
     }

@@ -102,6 +102,21 @@ describe('judgeHolder', () => {
     expect(!verdict.live && verdict.reason).toMatch(/^no heartbeat for 60 s/);
   });
 
+  it('judges a runner on another host by its heartbeat only, even when its pid is not alive here', () => {
+    const pid = deadPid();
+    const elsewhere = { ...running, host: 'other', runner_pid: pid } as Job;
+    expect(judgeHolder(elsewhere, { ...lock, host: 'other', pid }, opts)).toEqual({ live: true });
+    expect(judgeHolder({ ...elsewhere, heartbeat_at: lock.heartbeat_at }, null, opts)).toEqual({
+      live: true,
+    });
+    const silent = judgeHolder(
+      { ...elsewhere, heartbeat_at: '2026-11-21T06:59:20.000Z' },
+      null,
+      opts,
+    );
+    expect(!silent.live && silent.reason).toMatch(/^no heartbeat for 40 s/);
+  });
+
   it('takes over when the job is final or missing', () => {
     expect(judgeHolder({ ...running, state: 'success' }, lock, opts).live).toBe(false);
     expect(judgeHolder(null, lock, opts).live).toBe(false);

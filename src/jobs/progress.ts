@@ -10,22 +10,46 @@ export interface ProgressView extends JobProgress {
   pct: number | null;
 }
 
+/** The stage's own heartbeat: its last progress write. */
+export interface StageBeat {
+  /** Frames (or other units) done, total, speed and ETA. */
+  progress: JobProgress;
+  /** When the stage wrote it (`progress.json`'s `heartbeat_at`). */
+  at: Date;
+  /** The write's sequence number; a new number means the stage made progress. */
+  seq: number;
+}
+
 /**
  * Reads the run's `progress.json` when it was written by this job's stage since the job started.
  * @param dataDir - data directory
  * @param job - the job
- * @returns the progress, or null when the file is absent or belongs to another stage or an earlier job
+ * @returns the stage's last progress write, or null when the file is absent or belongs to another stage or an
+ *   earlier job
  */
-export function readJobProgress(dataDir: string, job: Job): JobProgress | null {
+export function readStageBeat(dataDir: string, job: Job): StageBeat | null {
   if (!job.started_at) {
     return null;
   }
-  const progress = readProgress(runPaths(dataDir, job.ep_id, job.run_id).progress);
-  if (!progress || progress.stage !== job.stage || progress.heartbeat_at < job.started_at) {
+  const written = readProgress(runPaths(dataDir, job.ep_id, job.run_id).progress);
+  if (!written || written.stage !== job.stage || written.heartbeat_at < job.started_at) {
     return null;
   }
-  const { frames_done, frames_total, fps, eta_s } = progress;
-  return { frames_done, frames_total, fps, eta_s };
+  const { frames_done, frames_total, fps, eta_s } = written;
+  return {
+    progress: { frames_done, frames_total, fps, eta_s },
+    at: new Date(written.heartbeat_at),
+    seq: written.seq,
+  };
+}
+
+/**
+ * @param dataDir - data directory
+ * @param job - the job
+ * @returns the progress of this job's stage (readStageBeat), or null
+ */
+export function readJobProgress(dataDir: string, job: Job): JobProgress | null {
+  return readStageBeat(dataDir, job)?.progress ?? null;
 }
 
 /**

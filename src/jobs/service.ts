@@ -22,6 +22,7 @@ import { formatLogLine, isNoisy, linesOfJob, logJob, readRunStageLog } from './j
 import { abandon, askCancel, settleMarker } from './job-state.ts';
 import { viewJob, type JobView } from './job-view.ts';
 import { createLocalRunner } from './local-runner.ts';
+import { announceInstance } from './instance.ts';
 import { countWorkers, openStageQueue, probeRedis, type QueueJobData } from './queue.ts';
 import { createRedisRunner } from './redis-runner.ts';
 import { seasonChainAfter } from './season-record.ts';
@@ -90,6 +91,7 @@ const NO_WORKER =
 /** The jobs service of one API process. */
 export class JobsService {
   private queue: Queue<QueueJobData> | null = null;
+  private announced: Promise<void> = Promise.resolve();
   private readonly localJobs = new Set<Promise<Job>>();
   private readonly local: JobRunner;
 
@@ -99,7 +101,14 @@ export class JobsService {
   }
 
   private redisRunner(): { runner: JobRunner; queue: Queue<QueueJobData> } {
-    this.queue ??= openStageQueue(this.ctx.config);
+    if (!this.queue) {
+      this.queue = openStageQueue(this.ctx.config);
+      // Workers wait for this before taking jobs (instance.ts); the queue's own errors are reported on use.
+      this.announced = announceInstance(this.ctx.config).then(
+        () => undefined,
+        () => undefined,
+      );
+    }
     return { runner: createRedisRunner(this.ctx, this.queue), queue: this.queue };
   }
 
@@ -281,6 +290,7 @@ export class JobsService {
    */
   async close(): Promise<void> {
     await Promise.allSettled(this.localJobs);
+    await this.announced;
     await this.queue?.close();
   }
 

@@ -160,7 +160,7 @@ function statusOf(
     return base;
   }
   if (marker.status === 'running') {
-    // No job runs it: a live `screenalytics stage` heartbeats progress.json; anything else died unfinished.
+    // No job runs it: a live `screenalytics stage` writes progress.json as it progresses; else it died unfinished.
     const progress = readProgress(paths.progress);
     const ageS = progress ? (Date.now() - Date.parse(progress.heartbeat_at)) / 1000 : Infinity;
     return progress?.stage === stage && ageS <= ctx.config.jobs.stall_after_s

@@ -1,17 +1,19 @@
 /**
  * @module Runs one claimed job to its end, the same way in both modes: plan, spawn the stage child, then every
  * `config.jobs.poll_ms` check the child, the cancel flag (set by any process in the database), the timeout and the
- * shutdown signal, heartbeat every `config.jobs.heartbeat_s`, and finally record how it ended.
+ * shutdown signal; at most every `config.jobs.heartbeat_s` copy the stage's own heartbeat (`progress.json`, written
+ * only when the stage makes progress) into the job row; and finally record how it ended. A stage that is alive but
+ * makes no progress (a hung decoder, a stopped process) leaves the row's heartbeat to age until the job is stalled.
  */
 import type { ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { getJob, readMarker, runPaths, type Job } from '../store/index.ts';
-import { childExit, spawnStage, stopChild } from './child.ts';
+import { childExit, spawnStage, stageChildJob, stopChild, type StageChildJob } from './child.ts';
 import type { JobsContext } from './context.ts';
 import { logJob } from './job-log.ts';
 import { beat, recordChild, requeue, settle, settleMarker } from './job-state.ts';
 import { planStage, type StagePlan } from './plan.ts';
-import { readJobProgress } from './progress.ts';
+import { readJobProgress, readStageBeat } from './progress.ts';
 
 /** How a supervised job is run. */
 export interface SuperviseOptions {
@@ -81,8 +83,10 @@ export async function superviseJob(
   const startedMs = Date.now();
   const elapsed = () => `${((Date.now() - startedMs) / 1000).toFixed(1)} s`;
   let plan: StagePlan;
+  let input: StageChildJob;
   try {
     plan = planStage(config, job, opts.threadCap);
+    input = stageChildJob(config, job, plan);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     logJob(dataDir, job, 'error', 'job.failed', {
@@ -101,7 +105,7 @@ export async function superviseJob(
     stride: plan.stride,
     cpu_threads: plan.cpuThreads,
   });
-  const child = spawnStage(config, job, plan);
+  const child = spawnStage(input);
   const stderr = { lastError: null as string | null };
   // A failed spawn (no node binary, EAGAIN) ends as an error with its message instead of an unhandled event.
   child.once('error', (err) => (stderr.lastError = err.message));
@@ -114,6 +118,7 @@ export async function superviseJob(
   let stop: StopReason | null = null;
   let stopping: Promise<void> = Promise.resolve();
   let lastBeatMs = Date.now();
+  let lastSeq: number | null = null;
   while (!exited) {
     await Promise.race([exit, sleep(config.jobs.poll_ms)]);
     if (exited || stop) {
@@ -129,10 +134,14 @@ export async function superviseJob(
     } else if (opts.shutdown?.aborted) {
       stop = 'requeue';
     } else if (Date.now() - lastBeatMs >= config.jobs.heartbeat_s * 1000) {
-      lastBeatMs = Date.now();
-      const beaten = beat(ctx, job, readJobProgress(dataDir, job));
-      if (beaten) {
-        await opts.onHeartbeat?.(beaten);
+      const stageBeat = readStageBeat(dataDir, job);
+      if (stageBeat && stageBeat.seq !== lastSeq) {
+        lastBeatMs = Date.now();
+        lastSeq = stageBeat.seq;
+        const beaten = beat(ctx, job, stageBeat.progress, stageBeat.at);
+        if (beaten) {
+          await opts.onHeartbeat?.(beaten);
+        }
       }
     }
     if (stop) {

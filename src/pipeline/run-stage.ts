@@ -1,6 +1,7 @@
 /**
- * @module Runs one stage inside its run: checks the upstream marker, writes the stage marker, the log, progress
- * and heartbeats, and removes the stage's outputs when it fails, so nothing half-written is left behind.
+ * @module Runs one stage inside its run: checks the upstream marker, writes the stage marker, the log, and progress
+ * (whose writes are the heartbeat: at the start, on the stage's progress, before its after-step), and removes the
+ * stage's outputs when it fails, so nothing half-written is left behind.
  */
 import { rmSync } from 'node:fs';
 import { ConflictError, CancelledError, isUserError } from '../errors.ts';
@@ -79,16 +80,12 @@ export async function runStage(stage: Stage, input: RunStageInput): Promise<Mark
     fingerprints,
   });
   writeMarker(input.paths.marker(stage), marker);
+  // progress.json is the job's heartbeat: written when the stage starts, on its progress (at most once a second)
+  // and before its after-step, never by a timer, so a stage that stops making progress stops beating.
   const progress = new ProgressWriter(input.paths.progress, stage);
+  progress.heartbeat();
   const startedMs = Date.now();
-  let lastWriteMs = 0;
-  const heartbeatMs = input.config.jobs.heartbeat_s * 1000;
-  const heartbeat = setInterval(() => {
-    if (Date.now() - lastWriteMs >= heartbeatMs) {
-      progress.heartbeat();
-    }
-  }, heartbeatMs);
-  heartbeat.unref();
+  let lastWriteMs = Date.now();
   const onProgress = (p: StageProgress): void => {
     const elapsedS = (Date.now() - startedMs) / 1000;
     const fps = elapsedS > 0 ? p.framesDone / elapsedS : 0;
@@ -138,6 +135,9 @@ export async function runStage(stage: Stage, input: RunStageInput): Promise<Mark
       counts: outcome.counts,
       zero_rows: outcome.zeroRows,
     });
+    if (spec.after) {
+      progress.heartbeat();
+    }
     await spec.after?.({ ...input, log, onProgress }).catch((err: unknown) => {
       // The stage's own result stands; what runs after it (naming identities) can be redone on its own.
       log.warn('stage.after_failed', {
@@ -166,7 +166,6 @@ export async function runStage(stage: Stage, input: RunStageInput): Promise<Mark
     }
     throw err;
   } finally {
-    clearInterval(heartbeat);
     log.close();
   }
 }

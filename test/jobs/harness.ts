@@ -154,11 +154,16 @@ export class JobsWorld {
   }
 
   /**
-   * Starts `screenalytics worker`; resolves once it listens on the queue.
+   * Starts `screenalytics worker`; resolves once it listens on the queue (or once it printed `ready`).
    * @param extraEnv - e.g. `SCREENALYTICS_WORKER_GRACE_S`
+   * @param ready - what it prints when the caller may go on (default: the worker listens on the queue)
+   * @throws Error with its output when it exits first (a refused data directory: `exited 2: error: ...`)
    */
-  async startWorker(extraEnv: Record<string, string> = {}): Promise<Proc> {
-    return (await this.spawnCli(['worker'], /worker \d+ ready/, extraEnv)).proc;
+  async startWorker(
+    extraEnv: Record<string, string> = {},
+    ready: RegExp = /worker \d+ ready/,
+  ): Promise<Proc> {
+    return (await this.spawnCli(['worker'], ready, extraEnv)).proc;
   }
 
   /** Kills every process this world started, removes Redis keys under its prefix and the data directory. */

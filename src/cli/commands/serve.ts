@@ -6,6 +6,7 @@ import { allowedHostNames } from '../../api/security/host-origin.ts';
 import { buildServer } from '../../api/server.ts';
 import type { Config } from '../../config/index.ts';
 import { InputError } from '../../errors.ts';
+import { announceAtStart } from '../../jobs/index.ts';
 import { hasUsers, openDatabase } from '../../store/index.ts';
 
 /** Addresses that only this machine can reach. */
@@ -42,6 +43,8 @@ export async function serveCommand(
         '`screenalytics user add NAME --role admin` (password on standard input), then serve again',
     );
   }
+  // The instance marker tells workers on other hosts whether their data directory is this one.
+  await announceAtStart(config);
   const app = await buildServer({ config, db, logger: { level: 'warn' }, listenHost: host });
   app.addHook('onClose', () => db.close());
   const address = await app.listen({ port: opts.port ?? config.api.port, host });

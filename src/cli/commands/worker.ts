@@ -1,22 +1,38 @@
 /**
  * @module `screenalytics worker`: a BullMQ worker running queued stage jobs until SIGINT or SIGTERM (then the
- * running job finishes or is re-queued after `config.jobs.worker_shutdown_grace_s`).
+ * running job finishes or is re-queued after `config.jobs.worker_shutdown_grace_s`). It needs only Redis, the
+ * database and the data directory; before taking jobs it checks that its data directory is the API's (the instance
+ * marker the API announced on the queue) and refuses to start otherwise.
  */
 import type { Config } from '../../config/index.ts';
-import { createJobsContext, startWorker } from '../../jobs/index.ts';
+import { checkWorkerInstance, createJobsContext, startWorker } from '../../jobs/index.ts';
 import { openDatabase } from '../../store/index.ts';
 
 /**
- * Runs a worker; prints `worker PID ready` once it listens on the queue.
- * @param config - loaded config (`jobs.redis_url`, `jobs.queue_name`, `jobs.queue_prefix`, `jobs.worker_concurrency`)
+ * Runs a worker; prints `worker PID ready` once it listens on the queue (after a line saying that it waits, while no
+ * API has announced its data directory on the queue yet).
+ * @param config - loaded config (`data_dir`, `jobs.redis_url`, `jobs.queue_name`, `jobs.queue_prefix`,
+ *   `jobs.worker_concurrency`)
  * @param stop - resolves when the worker should shut down
+ * @throws InputError (exit code 2) when the data directory is not the API's
  */
 export async function workerCommand(config: Config, stop: Promise<void>): Promise<void> {
+  const { queue_name: queue, queue_prefix: prefix } = config.jobs;
+  const announced = await checkWorkerInstance(
+    config,
+    () =>
+      process.stdout.write(
+        `worker ${process.pid} waiting for an API to announce its data directory on queue ${prefix}:${queue}\n`,
+      ),
+    stop,
+  );
+  if (!announced) {
+    return;
+  }
   const db = openDatabase(config.data_dir);
   try {
     const worker = startWorker(createJobsContext(config, db));
     await worker.worker.waitUntilReady();
-    const { queue_name: queue, queue_prefix: prefix } = config.jobs;
     process.stdout.write(
       `worker ${process.pid} ready on queue ${prefix}:${queue} (data dir ${config.data_dir})\n`,
     );
