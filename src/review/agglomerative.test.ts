@@ -116,6 +116,8 @@ describe('clusterWithLinkage', () => {
     const merged = clusterWithLinkage(vectors, 2, 0.1);
     expect(merged.count).toBe(2);
     expect(merged.linkage[1]).toBeCloseTo((d02 + d12) / 2, 5);
+    expect(merged.mergeDistance[0]).toBeCloseTo(d01, 5);
+    expect(merged.mergeDistance[1]).toBe(0);
   });
 
   it('gives an infinite linkage across a cannot-link pair, and rejects a negative penalty', () => {

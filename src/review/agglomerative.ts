@@ -31,6 +31,8 @@ export interface Clustering {
    * cosine distance plus penalty; Infinity where a cannot-link pair spans the two clusters; 0 on the diagonal.
    */
   linkage: Float64Array;
+  /** Per label, the distance of the cluster's last merge (its height in the dendrogram); 0 for a single item. */
+  mergeDistance: Float64Array;
 }
 
 /**
@@ -92,6 +94,7 @@ export function clusterWithLinkage(
   const active = new Uint8Array(n).fill(1);
   const size = new Float64Array(n).fill(1);
   const mergedInto = new Int32Array(n).fill(-1);
+  const joinedAt = new Float64Array(n);
   const nn = new Int32Array(n);
   const nnDist = new Float64Array(n);
   const refreshRow = (k: number): void => {
@@ -135,6 +138,7 @@ export function clusterWithLinkage(
     }
     active[j] = 0;
     mergedInto[j] = i;
+    joinedAt[i] = minD;
     size[i] = size[i]! + size[j]!;
     refreshRow(i);
     for (let k = 0; k < n; k++) {
@@ -159,7 +163,7 @@ export function clusterWithLinkage(
       linkage[a * count + b] = a === b ? 0 : dist[roots[a]! * n + roots[b]!]!;
     }
   }
-  return { labels, count, linkage };
+  return { labels, count, linkage, mergeDistance: Float64Array.from(roots, (r) => joinedAt[r]!) };
 }
 
 /**

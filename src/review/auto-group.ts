@@ -1,9 +1,10 @@
 /**
  * @module Auto-group: identities whose centroids are close are proposed as one group (average linkage on cosine
- * similarity, stopping below a threshold), never joining two identities seen in one analysed frame, nor two
- * assigned to different cast members.
+ * similarity, stopping below a threshold: the clustering of agglomerative.ts, as in the `cluster` stage), never
+ * joining two identities seen in one analysed frame, nor two assigned to different cast members.
  */
-import { dot, type IdentityCentroid } from './centroids.ts';
+import { clusterWithLinkage } from './agglomerative.ts';
+import type { IdentityCentroid } from './centroids.ts';
 import type { ReviewState } from './state.ts';
 
 /** A proposed group. */
@@ -56,9 +57,9 @@ export function cannotLinkIdentities(
 
 /**
  * Groups identity centroids by average linkage: repeatedly joins the two groups with the highest average pairwise
- * cosine similarity while it is at least `minSimilarity` and no cannot-link pair spans them (Lance–Williams
- * update of the average). O(N³) in the number of identities, fine for the hundreds an episode has.
- * @param centroids - identity centroids (unit vectors)
+ * cosine similarity while it is at least `minSimilarity` and no cannot-link pair spans them
+ * ({@link clusterWithLinkage} at distance `1 - minSimilarity`).
+ * @param centroids - identity centroids (unit vectors, non-zero)
  * @param minSimilarity - least average similarity of a join (default: `config.review.auto_group_min_similarity`)
  * @param cannotLink - `x|y` keys of identities that must stay apart
  * @param facesOf - face samples of an identity, to order each group's members
@@ -71,45 +72,25 @@ export function groupIdentities(
   cannotLink: ReadonlySet<string>,
   facesOf: (identityId: string) => number,
 ): IdentityGroup[] {
-  const n = centroids.length;
-  const members: string[][] = centroids.map((c) => [c.identity_id]);
-  const sim: number[][] = centroids.map((a) => centroids.map((b) => dot(a.vector, b.vector)));
-  const linked = (i: number, j: number): boolean =>
-    members[i]!.some((x) =>
-      members[j]!.some((y) => cannotLink.has(x < y ? `${x}|${y}` : `${y}|${x}`)),
-    );
-  const joinedAt = new Map<number, number>();
-  const alive = new Set(centroids.keys());
-  for (;;) {
-    let best: [number, number] | null = null;
-    let bestSim = minSimilarity;
-    for (const i of alive) {
-      for (const j of alive) {
-        if (j > i && sim[i]![j]! >= bestSim && !linked(i, j)) {
-          bestSim = sim[i]![j]!;
-          best = [i, j];
-        }
-      }
-    }
-    if (!best) {
-      break;
-    }
-    const [i, j] = best;
-    const [ni, nj] = [members[i]!.length, members[j]!.length];
-    for (let k = 0; k < n; k++) {
-      const v = (ni * sim[i]![k]! + nj * sim[j]![k]!) / (ni + nj);
-      sim[i]![k] = v;
-      sim[k]![i] = v;
-    }
-    members[i]!.push(...members[j]!);
-    alive.delete(j);
-    joinedAt.set(i, bestSim);
+  if (centroids.length === 0) {
+    return [];
   }
-  return [...alive]
-    .filter((i) => members[i]!.length > 1)
-    .map((i) => ({
-      identity_ids: [...members[i]!].sort((a, b) => facesOf(b) - facesOf(a) || a.localeCompare(b)),
-      similarity: Math.round(joinedAt.get(i)! * 1e4) / 1e4,
+  const dim = centroids[0]!.vector.length;
+  const vectors = new Float32Array(centroids.length * dim);
+  centroids.forEach((c, k) => vectors.set(c.vector, k * dim));
+  const ids = centroids.map((c) => c.identity_id);
+  const r = clusterWithLinkage(vectors, dim, 1 - minSimilarity, {
+    cannotLink: (i, j) =>
+      cannotLink.has(ids[i]! < ids[j]! ? `${ids[i]}|${ids[j]}` : `${ids[j]}|${ids[i]}`),
+  });
+  const members: string[][] = Array.from({ length: r.count }, () => []);
+  r.labels.forEach((label, k) => members[label]!.push(ids[k]!));
+  return members
+    .map((group, label) => ({ group, label }))
+    .filter(({ group }) => group.length > 1)
+    .map(({ group, label }) => ({
+      identity_ids: group.sort((a, b) => facesOf(b) - facesOf(a) || a.localeCompare(b)),
+      similarity: Math.round((1 - r.mergeDistance[label]!) * 1e4) / 1e4,
     }))
     .sort((a, b) => b.similarity - a.similarity);
 }

@@ -44,7 +44,7 @@ export function runCluster(ctx: StageContext): Promise<StageOutcome> {
           cannotLink: pairs,
           penalty: scenePenalty(withFaces, config.cluster),
         })
-      : { labels: [], count: 0, linkage: new Float64Array(0) };
+      : { labels: [], count: 0, linkage: new Float64Array(0), mergeDistance: new Float64Array(0) };
 
   const members = new Map<number, number[]>();
   clustering.labels.forEach((label, i) => members.set(label, [...(members.get(label) ?? []), i]));
