@@ -74,6 +74,7 @@ export {
   type TrackCut,
   type TrackOverride,
 } from './state.ts';
+export { coOccurringTracks } from './run-data.ts';
 export { rankCast, TIERS, type Reference, type Suggestion, type Tier } from './suggestions.ts';
 export { mapTracks } from './track-map.ts';
 export {

@@ -5,15 +5,15 @@
  * each identity's cohesion and margin.
  */
 import { relative } from 'node:path';
-import { autoAssign, clusterWithLinkage, cohesion } from '../../review/index.ts';
+import { autoAssign, clusterWithLinkage, cohesion, coOccurringTracks } from '../../review/index.ts';
 import {
   getEpisode,
   openDatabase,
   readJsonl,
   writeIdentities,
   type IdentitiesFile,
+  type RunPaths,
 } from '../../store/index.ts';
-import type { Detection } from '../../types.ts';
 import type { StageContext, StageOutcome } from '../context.ts';
 import type { EmbeddedTrackRow } from '../faces-embed/index.ts';
 import { scenePenalty } from './scene-evidence.ts';
@@ -36,7 +36,7 @@ export function runCluster(ctx: StageContext): Promise<StageOutcome> {
   const dim = withFaces[0]?.prototype?.length ?? 0;
   const vectors = new Float32Array(withFaces.length * dim);
   withFaces.forEach((t, i) => vectors.set(t.prototype!, i * dim));
-  const pairs = cannotLinkPairs(readJsonl<Detection>(paths.detections), withFaces);
+  const pairs = cannotLinkPairs(paths, withFaces);
   const threshold = config.cluster.distance_threshold;
   const clustering =
     withFaces.length > 0
@@ -148,36 +148,17 @@ function nearestCluster(
 
 /**
  * Pairs of clustered items (indices into `tracks`) whose tracks share an analysed frame.
- * @param detections - every detection of the run
+ * @param paths - the run's paths (`detections.jsonl` is read through the review layer's one co-occurrence reader)
  * @param tracks - the clustered tracks, in item order
+ * @throws NotFoundError when `detections.jsonl` is missing
  */
-function cannotLinkPairs(detections: Detection[], tracks: EmbeddedTrackRow[]): [number, number][] {
+function cannotLinkPairs(paths: RunPaths, tracks: EmbeddedTrackRow[]): [number, number][] {
   const item = new Map(tracks.map((t, i) => [t.track_id, i]));
-  const byFrame = new Map<number, number[]>();
-  for (const d of detections) {
-    const i = d.track_id === null ? undefined : item.get(d.track_id);
-    if (i === undefined) {
-      continue;
-    }
-    const list = byFrame.get(d.frame_idx);
-    if (list) {
-      list.push(i);
-    } else {
-      byFrame.set(d.frame_idx, [i]);
-    }
-  }
-  const seen = new Set<string>();
   const pairs: [number, number][] = [];
-  for (const list of byFrame.values()) {
-    for (let a = 0; a < list.length; a++) {
-      for (let b = a + 1; b < list.length; b++) {
-        const [i, j] = list[a]! < list[b]! ? [list[a]!, list[b]!] : [list[b]!, list[a]!];
-        const key = `${i}:${j}`;
-        if (i !== j && !seen.has(key)) {
-          seen.add(key);
-          pairs.push([i, j]);
-        }
-      }
+  for (const key of coOccurringTracks(paths)) {
+    const [a, b] = key.split(':').map((id) => item.get(Number(id)));
+    if (a !== undefined && b !== undefined) {
+      pairs.push([a, b]);
     }
   }
   return pairs;
