@@ -75,6 +75,7 @@ export {
   type TrackOverride,
 } from './state.ts';
 export { coOccurringTracks } from './run-data.ts';
+export { clothingDistance, scenePenalty, type SceneTrack } from './scene-evidence.ts';
 export { rankCast, TIERS, type Reference, type Suggestion, type Tier } from './suggestions.ts';
 export { mapTracks } from './track-map.ts';
 export {

@@ -1,11 +1,17 @@
 /**
  * @module Stage `cluster`: average-linkage agglomerative clustering of track prototypes into identities, with the
  * cannot-link rule (tracks sharing an analysed frame are never one identity) and the scene penalty (tracks of one
- * scene in different clothes, tracks alternating across a cut: scene-evidence.ts); writes `identities.json` with
+ * scene in different clothes, tracks alternating across a cut: src/review/scene-evidence.ts); writes `identities.json` with
  * each identity's cohesion and margin.
  */
 import { relative } from 'node:path';
-import { autoAssign, clusterWithLinkage, cohesion, coOccurringTracks } from '../../review/index.ts';
+import {
+  autoAssign,
+  clusterWithLinkage,
+  cohesion,
+  coOccurringTracks,
+  scenePenalty,
+} from '../../review/index.ts';
 import {
   getEpisode,
   openDatabase,
@@ -16,7 +22,6 @@ import {
 } from '../../store/index.ts';
 import type { StageContext, StageOutcome } from '../context.ts';
 import type { EmbeddedTrackRow } from '../faces-embed/index.ts';
-import { scenePenalty } from './scene-evidence.ts';
 
 /**
  * Runs cluster over the run's embedded tracks.

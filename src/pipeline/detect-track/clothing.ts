@@ -84,21 +84,6 @@ export function clothingHistogram(
   return hist;
 }
 
-/**
- * Distance of two clothing histograms: `1 - Σ sqrt(p·q)` (one minus the Bhattacharyya coefficient; the squared
- * Hellinger distance).
- * @param p - histogram, `CLOTHING_BINS` fractions summing to 1
- * @param q - histogram of the same length
- * @returns 0 for identical histograms, 1 for histograms with no bin in common
- */
-export function clothingDistance(p: ArrayLike<number>, q: ArrayLike<number>): number {
-  let bc = 0;
-  for (let b = 0; b < p.length; b++) {
-    bc += Math.sqrt(p[b]! * q[b]!);
-  }
-  return Math.max(0, 1 - bc);
-}
-
 /** Bin of one RGB pixel (see {@link clothingHistogram}). */
 function colourBin(r: number, g: number, b: number): number {
   const max = Math.max(r, g, b);

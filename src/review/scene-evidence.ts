@@ -6,8 +6,22 @@
  * so tracks in adjacent shots are weaker merge candidates. Both become a distance added to the cosine distance of
  * the pair before average-linkage clustering.
  */
-import type { Config } from '../../config/index.ts';
-import { clothingDistance } from '../detect-track/clothing.ts';
+import type { Config } from '../config/index.ts';
+
+/**
+ * Distance of two clothing histograms (`tracks.jsonl` `clothing`, made by detect-track/clothing.ts):
+ * `1 - Σ sqrt(p·q)` (one minus the Bhattacharyya coefficient; the squared Hellinger distance).
+ * @param p - histogram, 30 bin fractions summing to 1 (`CLOTHING_BINS` of detect-track/clothing.ts)
+ * @param q - histogram of the same length
+ * @returns 0 for identical histograms, 1 for histograms with no bin in common
+ */
+export function clothingDistance(p: ArrayLike<number>, q: ArrayLike<number>): number {
+  let bc = 0;
+  for (let b = 0; b < p.length; b++) {
+    bc += Math.sqrt(p[b]! * q[b]!);
+  }
+  return Math.max(0, 1 - bc);
+}
 
 /** What the penalty reads of a track (a `tracks.jsonl` row). */
 export interface SceneTrack {
@@ -17,7 +31,7 @@ export interface SceneTrack {
   first_ts: number;
   /** Time of the last detection, seconds. */
   last_ts: number;
-  /** Clothing histogram (see detect-track/clothing.ts); null or absent when unknown. */
+  /** Clothing histogram (`tracks.jsonl` `clothing`); null or absent when unknown. */
   clothing?: number[] | null;
 }
 

@@ -1,6 +1,6 @@
 /** @module Tests of the scene penalty between tracks (clothing within a scene, adjacent shots across a cut). */
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../config/index.ts';
+import { loadConfig } from '../config/index.ts';
 import { scenePenalty, type SceneTrack } from './scene-evidence.ts';
 
 const cfg = loadConfig({}, {}).cluster;
