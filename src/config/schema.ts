@@ -227,6 +227,19 @@ export const configSchema = z.object({
       cut_penalty: z.number().min(0).max(1).default(0.05),
       /** Largest gap, in seconds, between two tracks across a cut for `cut_penalty`. */
       cut_gap_s: z.number().min(0).default(1),
+      /**
+       * Turned heads (issue 11, pipeline/cluster/attach-turned.ts): a track whose face samples have a median
+       * estimated yaw of at least this many degrees (faces.jsonl `yaw_deg`; 3/4 and profile views read alike)...
+       */
+      attach_min_yaw_deg: z.number().min(0).max(90).default(35),
+      /** ... in an identity of at most this many tracks ... */
+      attach_max_identity_tracks: z.number().int().min(1).default(2),
+      /** ... or in an identity of which at least this share of the tracks are turned ... */
+      attach_min_turned_share: z.number().min(0).max(1).default(0.75),
+      /** ... is moved into the identity its clothing names, at most this mean clothing distance away ... */
+      attach_max_clothing_distance: z.number().min(0).max(1).default(0.1),
+      /** ... and at least this much nearer than the runner-up identity. */
+      attach_margin: z.number().min(0).max(1).default(0.015),
     })
     .refine((c) => c.clothing_min_distance < c.clothing_full_distance, {
       message: 'cluster.clothing_min_distance must be below cluster.clothing_full_distance',

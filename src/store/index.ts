@@ -122,6 +122,7 @@ export {
   writeIdentities,
   type IdentitiesFile,
   type Identity,
+  type TrackAttachment,
 } from './artifacts/identities.ts';
 export {
   JOB_STATES,

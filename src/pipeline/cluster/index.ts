@@ -21,7 +21,8 @@ import {
   type RunPaths,
 } from '../../store/index.ts';
 import type { StageContext, StageOutcome } from '../context.ts';
-import type { EmbeddedTrackRow } from '../faces-embed/index.ts';
+import type { EmbeddedTrackRow, FaceRow } from '../faces-embed/index.ts';
+import { attachTurnedTracks } from './attach-turned.ts';
 
 /**
  * Runs cluster over the run's embedded tracks.
@@ -69,7 +70,7 @@ export function runCluster(ctx: StageContext): Promise<StageOutcome> {
   const idOf = new Map(
     ordered.map((row, k) => [row.label, `id_${String(k + 1).padStart(4, '0')}`]),
   );
-  const identities = ordered.map(({ label, ...row }) => {
+  const clustered = ordered.map(({ label, ...row }) => {
     const near = nearestCluster(clustering.linkage, clustering.count, label);
     return {
       identity_id: idOf.get(label)!,
@@ -78,6 +79,15 @@ export function runCluster(ctx: StageContext): Promise<StageOutcome> {
       nearest_identity_id: near ? idOf.get(near.label)! : null,
     };
   });
+  const faces = readJsonl<FaceRow>(paths.faces);
+  const { identities, attachments } = attachTurnedTracks(
+    clustered,
+    withFaces,
+    faces,
+    coOccurringTracks(paths),
+    config.cluster,
+  );
+  log.info('cluster.attached_turned', { attachments });
 
   const file: IdentitiesFile = {
     schema_version: 1,

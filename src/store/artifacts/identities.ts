@@ -4,6 +4,25 @@
 import { z } from 'zod';
 import { readJsonArtifact, schemaVersionField, writeJsonArtifact } from './json-artifact.ts';
 
+/**
+ * A turned track moved into an identity after clustering by the clothing of the scene (issue 11, see
+ * pipeline/cluster/attach-turned.ts): its evidence.
+ */
+export const trackAttachmentSchema = z.object({
+  /** The track moved. */
+  track_id: z.number().int().positive(),
+  /** The identity clustering gave it (dropped when the track was its only one). */
+  from_identity_id: z.string(),
+  /** Median estimated head yaw of its face samples, degrees (0 frontal, 90 profile). */
+  median_yaw_deg: z.number(),
+  /** Mean clothing distance to this identity's tracks of the scene (0 = same histogram, 1 = nothing in common). */
+  clothing_distance: z.number(),
+  /** The next nearest identity by clothing that it could belong to, or null when there was none. */
+  runner_up_identity_id: z.string().nullable(),
+  /** Its clothing distance, or null. */
+  runner_up_distance: z.number().nullable(),
+});
+
 /** One identity: a cluster of tracks believed to be one person within the episode. */
 export const identitySchema = z.object({
   /** `id_0001`, ... numbered by number of face samples, largest first. */
@@ -26,6 +45,11 @@ export const identitySchema = z.object({
   margin: z.number().nullable().optional(),
   /** The identity that `margin` is measured to, or null; absent in runs made before it existed. */
   nearest_identity_id: z.string().nullable().optional(),
+  /**
+   * Turned tracks (mostly profile views) moved into this identity after clustering by their clothing; they are
+   * among `track_ids` and `faces`, not in `cohesion` or `margin`. Absent when none.
+   */
+  attached: z.array(trackAttachmentSchema).optional(),
 });
 
 /** `runs/{run_id}/identities.json`. */
@@ -42,6 +66,9 @@ export const identitiesFileSchema = z.object({
   /** Tracks without an embedded face sample (too small), left out of clustering. */
   unclustered_track_ids: z.array(z.number().int().positive()),
 });
+
+/** One track moved into an identity by its clothing. */
+export type TrackAttachment = z.infer<typeof trackAttachmentSchema>;
 
 /** One identity. */
 export type Identity = z.infer<typeof identitySchema>;

@@ -1,0 +1,178 @@
+/**
+ * @module Turned heads (issue 11): a track seen mostly in profile embeds poorly (on the sitcom clip a profile crop
+ * is 0.18-0.36 similar to its person's gallery face against 0.64 frontal), so clustering leaves it an identity of
+ * its own that names nobody, and its time counts for no one. After clustering, such a track is moved into the
+ * identity whose tracks of the same scene wear the closest clothes, when that is unambiguous: the clothing below
+ * the face identifies a person within a scene, as TV character-naming work has done since Everingham, Sivic and
+ * Zisserman 2006 ("Hello! My name is... Buffy: automatic naming of characters in TV video", BMVC), and people
+ * seen in one analysed frame are two people (cannot-link). Each move is written in `identities.json`
+ * (`attached`) with its evidence.
+ */
+import type { Config } from '../../config/index.ts';
+import { clothingDistance, type SceneTrack } from '../../review/index.ts';
+import type { Identity, TrackAttachment } from '../../store/index.ts';
+import { roundTo } from '../round.ts';
+
+/** What the rule reads of a track (a `tracks.jsonl` row after faces_embed). */
+export interface AttachTrack extends SceneTrack {
+  /** Track id. */
+  track_id: number;
+  /** Embedded face samples of the track. */
+  faces: number;
+}
+
+/** What the rule reads of a face sample (a `faces.jsonl` row). */
+export interface AttachFace {
+  /** Track of the sample. */
+  track_id: number;
+  /** Estimated head yaw of the sample, degrees (0 frontal, 90 profile; faces-embed/pose.ts). */
+  yaw_deg: number;
+}
+
+/** Result of {@link attachTurnedTracks}. */
+export interface AttachResult {
+  /**
+   * The identities after the moves, in their order: an identity left without tracks is dropped (a
+   * `nearest_identity_id` naming it names the identity its track went to, or is null with `margin` when that is
+   * the identity itself), one left with others gets the thumbnail
+   * of its remaining track with most faces.
+   */
+  identities: Identity[];
+  /** Every move made, in track order. */
+  attachments: TrackAttachment[];
+}
+
+/**
+ * Moves turned tracks into the identity their clothing names. A track is turned when the median yaw of its face
+ * samples (every candidate of `faces.jsonl`, embedded or not) is at least `cluster.attach_min_yaw_deg`; it may move
+ * when its identity is small (at most `cluster.attach_max_identity_tracks` tracks) or mostly turned tracks (a
+ * share of at least `cluster.attach_min_turned_share`: profiles of several people cluster together). Its candidate identities are the others
+ * that have at least one track that is not turned, with clothing, at most `cluster.scene_window_s` seconds from
+ * it (their clothing distance to it is the mean over those tracks; tracks attached before are no reference), and
+ * none of whose tracks (attached ones included) shares an analysed frame with it. It is moved when the nearest
+ * candidate is at most `cluster.attach_max_clothing_distance` away and the runner-up (if any) at least
+ * `cluster.attach_margin` farther; otherwise it stays where it is. Cohesion, margin and the centroid of an
+ * identity stay those of its own tracks (`attached` lists what was added).
+ * @param identities - identities of the clustering (`identities.json` rows)
+ * @param tracks - the clustered tracks (every track id of `identities`)
+ * @param faces - face samples of the run (`faces.jsonl` rows)
+ * @param coOccurring - pairs of track ids seen in one analysed frame, `a:b` with a before b (ascending) (`coOccurringTracks`)
+ * @param cfg - `config.cluster`
+ * @returns the identities after the moves, and the moves
+ * @throws Error when an identity holds a track id absent from `tracks`
+ */
+export function attachTurnedTracks(
+  identities: readonly Identity[],
+  tracks: readonly AttachTrack[],
+  faces: readonly AttachFace[],
+  coOccurring: ReadonlySet<string>,
+  cfg: Config['cluster'],
+): AttachResult {
+  const byId = new Map(tracks.map((t) => [t.track_id, t]));
+  const track = (id: number): AttachTrack => {
+    const t = byId.get(id);
+    if (!t) {
+      throw new Error(`attachTurnedTracks: track ${id} of an identity is not among the tracks`);
+    }
+    return t;
+  };
+  const yaws = new Map<number, number[]>();
+  for (const f of faces) {
+    yaws.set(f.track_id, [...(yaws.get(f.track_id) ?? []), f.yaw_deg]);
+  }
+  const medianYaw = new Map([...yaws].map(([id, ys]) => [id, median(ys)]));
+  const isTurned = (id: number): boolean => (medianYaw.get(id) ?? 0) >= cfg.attach_min_yaw_deg;
+  const together = (a: number, b: number): boolean =>
+    coOccurring.has(a < b ? `${a}:${b}` : `${b}:${a}`);
+
+  const rows = identities.map((idn) => ({ ...idn, track_ids: [...idn.track_ids] }));
+  /** Original, not turned tracks of each identity: the clothing references. */
+  const references = new Map(
+    rows.map((idn) => [idn.identity_id, idn.track_ids.filter((id) => !isTurned(id)).map(track)]),
+  );
+  const attachments: TrackAttachment[] = [];
+  const turned = rows
+    .filter(
+      (idn) =>
+        idn.track_ids.length <= cfg.attach_max_identity_tracks ||
+        idn.track_ids.filter(isTurned).length >= cfg.attach_min_turned_share * idn.track_ids.length,
+    )
+    .flatMap((idn) => idn.track_ids.filter(isTurned).map((id) => ({ id, from: idn })))
+    .sort((a, b) => a.id - b.id);
+  for (const { id, from } of turned) {
+    const t = track(id);
+    if (!t.clothing) {
+      continue;
+    }
+    const ranked = rows
+      .filter((idn) => idn !== from && !idn.track_ids.some((o) => together(o, id)))
+      .map((idn) => {
+        const near = references
+          .get(idn.identity_id)!
+          .filter((r) => r.clothing && gapS(r, t) <= cfg.scene_window_s);
+        const d = near.reduce((s, r) => s + clothingDistance(t.clothing!, r.clothing!), 0);
+        return { idn, distance: near.length > 0 ? d / near.length : Infinity };
+      })
+      .filter((c) => Number.isFinite(c.distance))
+      .sort((a, b) => a.distance - b.distance);
+    const [best, second] = ranked;
+    if (
+      !best ||
+      best.distance > cfg.attach_max_clothing_distance ||
+      (second && second.distance - best.distance < cfg.attach_margin)
+    ) {
+      continue;
+    }
+    const move: TrackAttachment = {
+      track_id: id,
+      from_identity_id: from.identity_id,
+      median_yaw_deg: roundTo(medianYaw.get(id)!, 1),
+      clothing_distance: roundTo(best.distance, 4),
+      runner_up_identity_id: second?.idn.identity_id ?? null,
+      runner_up_distance: second ? roundTo(second.distance, 4) : null,
+    };
+    from.track_ids = from.track_ids.filter((o) => o !== id);
+    from.faces -= t.faces;
+    if (from.thumb.endsWith(`/${id}.webp`) && from.track_ids.length > 0) {
+      const rep = from.track_ids.map(track).reduce((b, o) => (o.faces > b.faces ? o : b));
+      from.thumb = from.thumb.replace(/\d+\.webp$/, `${rep.track_id}.webp`);
+    }
+    best.idn.track_ids = [...best.idn.track_ids, id].sort((a, b) => a - b);
+    best.idn.faces += t.faces;
+    best.idn.attached = [...(best.idn.attached ?? []), move];
+    attachments.push(move);
+  }
+  const dropped = new Map(
+    attachments
+      .filter(
+        (m) => rows.find((idn) => idn.identity_id === m.from_identity_id)!.track_ids.length === 0,
+      )
+      .map((m) => [m.from_identity_id, rows.find((idn) => idn.track_ids.includes(m.track_id))!]),
+  );
+  return {
+    identities: rows
+      .filter((idn) => idn.track_ids.length > 0)
+      .map((idn) => {
+        const to = dropped.get(idn.nearest_identity_id ?? '');
+        if (!to) {
+          return idn;
+        }
+        return to === idn
+          ? { ...idn, margin: null, nearest_identity_id: null }
+          : { ...idn, nearest_identity_id: to.identity_id };
+      }),
+    attachments,
+  };
+}
+
+/** Seconds between the time spans of two tracks (0 when they overlap). */
+function gapS(a: SceneTrack, b: SceneTrack): number {
+  return Math.max(0, Math.max(a.first_ts, b.first_ts) - Math.min(a.last_ts, b.last_ts));
+}
+
+/** Median of a non-empty list. */
+function median(values: readonly number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
