@@ -229,17 +229,33 @@ export const configSchema = z.object({
       cut_gap_s: z.number().min(0).default(1),
       /**
        * Turned heads (issue 11, pipeline/cluster/attach-turned.ts): a track whose face samples have a median
-       * estimated yaw of at least this many degrees (faces.jsonl `yaw_deg`; 3/4 and profile views read alike)...
+       * estimated yaw (faces.jsonl `yaw_deg`) of at least this many degrees is turned. The estimate reads 3/4 and
+       * profile alike: on the sitcom clip the father's profile track in the wide table shot reads 37.2, frontal
+       * close-ups mostly 0-30 but up to 41-47 for a face looking aside.
        */
       attach_min_yaw_deg: z.number().min(0).max(90).default(35),
-      /** ... in an identity of at most this many tracks ... */
+      /** An identity of at most this many tracks is weak: its turned tracks may move (see below). */
       attach_max_identity_tracks: z.number().int().min(1).default(2),
-      /** ... or in an identity of which at least this share of the tracks are turned ... */
+      /**
+       * So is one of which at least this share of the tracks are turned: profiles of several people embed alike
+       * and cluster together (sitcom: 4 of 5 tracks of such an identity; 6 of 10 of a frontal one at most).
+       */
       attach_min_turned_share: z.number().min(0).max(1).default(0.75),
-      /** ... is moved into the identity its clothing names, at most this mean clothing distance away ... */
+      /**
+       * A turned track of a weak identity moves into the established identity whose tracks of the scene
+       * (`scene_window_s`) wear the nearest clothes, when the mean clothing distance is at most this (sitcom: the
+       * five right moves 0.013-0.088)...
+       */
       attach_max_clothing_distance: z.number().min(0).max(1).default(0.1),
-      /** ... and at least this much nearer than the runner-up identity. */
-      attach_margin: z.number().min(0).max(1).default(0.015),
+      /** ... and the runner-up identity is at least this much farther (sitcom: 0.035-0.24 for the right moves). */
+      attach_margin: z.number().min(0).max(1).default(0.03),
+      /**
+       * ... unless its prototype is at least this similar (cosine) to the mean prototype of another established
+       * identity's tracks that are not turned: its face names that person (sitcom: the one wrong clothing choice,
+       * a boy in profile taken for his brother, is 0.51 similar to his own identity; the five right moves 0.14 at
+       * most to any other).
+       */
+      attach_face_veto_similarity: z.number().min(-1).max(1).default(0.4),
     })
     .refine((c) => c.clothing_min_distance < c.clothing_full_distance, {
       message: 'cluster.clothing_min_distance must be below cluster.clothing_full_distance',

@@ -5,7 +5,7 @@
 import type { RunPaths } from '../store/index.ts';
 import { trackOfFrame } from './apply.ts';
 import { resolveTracks } from './resolve.ts';
-import { readRunEmbeddings, readRunFaces, readRunTracks } from './run-data.ts';
+import { readRunEmbeddings, readRunFaces, readRunIdentities, readRunTracks } from './run-data.ts';
 import type { ReviewState } from './state.ts';
 
 /** A unit vector with the face samples behind it. */
@@ -50,12 +50,25 @@ export function meanCentroid(parts: readonly Centroid[]): Centroid | null {
 /**
  * Per track with face samples: its prototype from tracks.jsonl, or, when some of its samples are excluded or the
  * track was cut (`cut_track`), the mean of the embeddings of the samples it keeps (re-embedding; a track with all
- * samples excluded has none).
+ * samples excluded has none). A turned track that cluster attached to an identity by its clothing
+ * (`identities.json` `attached`, issue 11) has none: its profile samples embed poorly (0.18-0.36 similar to the
+ * person's gallery face on the sitcom clip) and would pull the centroid that names the identity.
  * @param paths - run paths
  * @param state - review state (`excluded_faces`)
  * @returns track id to its centroid
  */
 export function trackCentroids(paths: RunPaths, state: ReviewState): Map<number, Centroid> {
+  const out = ownTrackCentroids(paths, state);
+  for (const idn of readRunIdentities(paths).identities) {
+    for (const a of idn.attached ?? []) {
+      out.delete(a.track_id);
+    }
+  }
+  return out;
+}
+
+/** {@link trackCentroids} of every track, attached ones included. */
+function ownTrackCentroids(paths: RunPaths, state: ReviewState): Map<number, Centroid> {
   const excluded = new Set(state.excluded_faces);
   const touched = new Set(state.excluded_faces.map((k) => Number(k.split(':')[0])));
   for (const [id, cut] of Object.entries(state.track_cuts ?? {})) {

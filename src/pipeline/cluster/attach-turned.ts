@@ -19,6 +19,8 @@ export interface AttachTrack extends SceneTrack {
   track_id: number;
   /** Embedded face samples of the track. */
   faces: number;
+  /** Normalised mean embedding of its samples (length = embedder dim, 512 by default). */
+  prototype: readonly number[] | null;
 }
 
 /** What the rule reads of a face sample (a `faces.jsonl` row). */
@@ -44,19 +46,23 @@ export interface AttachResult {
 
 /**
  * Moves turned tracks into the identity their clothing names. A track is turned when the median yaw of its face
- * samples (every candidate of `faces.jsonl`, embedded or not) is at least `cluster.attach_min_yaw_deg`; it may move
- * when its identity is small (at most `cluster.attach_max_identity_tracks` tracks) or mostly turned tracks (a
- * share of at least `cluster.attach_min_turned_share`: profiles of several people cluster together). Its candidate identities are the others
- * that have at least one track that is not turned, with clothing, at most `cluster.scene_window_s` seconds from
- * it (their clothing distance to it is the mean over those tracks; tracks attached before are no reference), and
- * none of whose tracks (attached ones included) shares an analysed frame with it. It is moved when the nearest
- * candidate is at most `cluster.attach_max_clothing_distance` away and the runner-up (if any) at least
- * `cluster.attach_margin` farther; otherwise it stays where it is. Cohesion, margin and the centroid of an
- * identity stay those of its own tracks (`attached` lists what was added).
+ * samples (every candidate of `faces.jsonl`, embedded or not) is at least `cluster.attach_min_yaw_deg`. An
+ * identity is weak when it is small (at most `cluster.attach_max_identity_tracks` tracks) or mostly turned tracks
+ * (a share of at least `cluster.attach_min_turned_share`: profiles of several people embed alike and cluster
+ * together); the others are established. A turned track of a weak identity may move into an established one
+ * that has a track that is not turned, with clothing, at most `cluster.scene_window_s` seconds from it (the
+ * clothing distance is the mean over those tracks; turned and attached tracks are no reference), none of whose
+ * tracks (attached ones included) shares an analysed frame with it. It moves when the nearest is at most
+ * `cluster.attach_max_clothing_distance` away and the runner-up at least `cluster.attach_margin` farther (a sole
+ * candidate is no evidence: the others of the scene may just lack a reference track),
+ * unless its face names another established identity: the cosine similarity of its prototype to the normalised
+ * mean of the prototypes of that identity's tracks that are not turned is at least
+ * `cluster.attach_face_veto_similarity`. Otherwise it stays. Cohesion and margin stay those of the clustering
+ * (`attached` lists what was added).
  * @param identities - identities of the clustering (`identities.json` rows)
  * @param tracks - the clustered tracks (every track id of `identities`)
  * @param faces - face samples of the run (`faces.jsonl` rows)
- * @param coOccurring - pairs of track ids seen in one analysed frame, `a:b` with a before b (ascending) (`coOccurringTracks`)
+ * @param coOccurring - pairs of track ids seen in one analysed frame, `a:b`, a before b (`coOccurringTracks`)
  * @param cfg - `config.cluster`
  * @returns the identities after the moves, and the moves
  * @throws Error when an identity holds a track id absent from `tracks`
@@ -90,13 +96,20 @@ export function attachTurnedTracks(
   const references = new Map(
     rows.map((idn) => [idn.identity_id, idn.track_ids.filter((id) => !isTurned(id)).map(track)]),
   );
+  const centroids = new Map(
+    [...references].map(([id, refs]) => [id, centroid(refs.map((r) => r.prototype))]),
+  );
   const attachments: TrackAttachment[] = [];
-  const turned = rows
-    .filter(
+  /** Identities whose turned tracks may move (small, or mostly turned); the others are established. */
+  const weak = new Set(
+    rows.filter(
       (idn) =>
         idn.track_ids.length <= cfg.attach_max_identity_tracks ||
         idn.track_ids.filter(isTurned).length >= cfg.attach_min_turned_share * idn.track_ids.length,
-    )
+    ),
+  );
+  const established = rows.filter((idn) => !weak.has(idn));
+  const turned = [...weak]
     .flatMap((idn) => idn.track_ids.filter(isTurned).map((id) => ({ id, from: idn })))
     .sort((a, b) => a.id - b.id);
   for (const { id, from } of turned) {
@@ -104,8 +117,8 @@ export function attachTurnedTracks(
     if (!t.clothing) {
       continue;
     }
-    const ranked = rows
-      .filter((idn) => idn !== from && !idn.track_ids.some((o) => together(o, id)))
+    const ranked = established
+      .filter((idn) => !idn.track_ids.some((o) => together(o, id)))
       .map((idn) => {
         const near = references
           .get(idn.identity_id)!
@@ -116,10 +129,17 @@ export function attachTurnedTracks(
       .filter((c) => Number.isFinite(c.distance))
       .sort((a, b) => a.distance - b.distance);
     const [best, second] = ranked;
+    const faceSays = established.find(
+      (idn) =>
+        idn !== best?.idn &&
+        similarity(t.prototype, centroids.get(idn.identity_id)!) >= cfg.attach_face_veto_similarity,
+    );
     if (
       !best ||
+      !second ||
       best.distance > cfg.attach_max_clothing_distance ||
-      (second && second.distance - best.distance < cfg.attach_margin)
+      second.distance - best.distance < cfg.attach_margin ||
+      faceSays
     ) {
       continue;
     }
@@ -128,8 +148,8 @@ export function attachTurnedTracks(
       from_identity_id: from.identity_id,
       median_yaw_deg: roundTo(medianYaw.get(id)!, 1),
       clothing_distance: roundTo(best.distance, 4),
-      runner_up_identity_id: second?.idn.identity_id ?? null,
-      runner_up_distance: second ? roundTo(second.distance, 4) : null,
+      runner_up_identity_id: second.idn.identity_id,
+      runner_up_distance: roundTo(second.distance, 4),
     };
     from.track_ids = from.track_ids.filter((o) => o !== id);
     from.faces -= t.faces;
@@ -163,6 +183,25 @@ export function attachTurnedTracks(
       }),
     attachments,
   };
+}
+
+/** Normalised mean of the prototypes present, or null when none is. */
+function centroid(prototypes: readonly (readonly number[] | null)[]): Float64Array | null {
+  const own = prototypes.filter((p) => p !== null);
+  if (own.length === 0) {
+    return null;
+  }
+  const sum = new Float64Array(own[0]!.length);
+  for (const p of own) {
+    p.forEach((v, d) => (sum[d]! += v));
+  }
+  const norm = Math.hypot(...sum);
+  return sum.map((v) => v / norm);
+}
+
+/** Cosine similarity of a prototype and a centroid (-1 when either is missing). */
+function similarity(p: readonly number[] | null, c: Float64Array | null): number {
+  return p && c ? p.reduce((s, v, d) => s + v * c[d]!, 0) : -1;
 }
 
 /** Seconds between the time spans of two tracks (0 when they overlap). */

@@ -17,10 +17,10 @@ export const trackAttachmentSchema = z.object({
   median_yaw_deg: z.number(),
   /** Mean clothing distance to this identity's tracks of the scene (0 = same histogram, 1 = nothing in common). */
   clothing_distance: z.number(),
-  /** The next nearest identity by clothing that it could belong to, or null when there was none. */
-  runner_up_identity_id: z.string().nullable(),
-  /** Its clothing distance, or null. */
-  runner_up_distance: z.number().nullable(),
+  /** The next nearest identity by clothing that it could belong to. */
+  runner_up_identity_id: z.string(),
+  /** Its clothing distance. */
+  runner_up_distance: z.number(),
 });
 
 /** One identity: a cluster of tracks believed to be one person within the episode. */
