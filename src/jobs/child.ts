@@ -19,6 +19,8 @@ import { killProcessGroup, processArgs } from './processes.ts';
 /** The module the stage child runs (stage-child.ts). */
 export const STAGE_CHILD = fileURLToPath(new URL('./stage-child.ts', import.meta.url));
 const PARENT_GUARD = new URL('./parent-guard.js', import.meta.url).href;
+// Resolved here, not by the child from its working directory (an API started from elsewhere must find it too).
+const TSX_LOADER = import.meta.resolve('tsx');
 
 /**
  * What the stage child is given on its standard input (JSON): everything resolved once by the runner, so the child
@@ -84,7 +86,7 @@ export function stageChildJob(config: Config, job: Job, plan: StagePlan): StageC
 export function spawnStage(input: StageChildJob): ChildProcess {
   const child = spawn(
     process.execPath,
-    ['--import', PARENT_GUARD, '--import', 'tsx', STAGE_CHILD, input.job_id],
+    ['--import', PARENT_GUARD, '--import', TSX_LOADER, STAGE_CHILD, input.job_id],
     {
       detached: true,
       env: { ...process.env, SCREENALYTICS_PARENT_POLL_MS: String(input.config.jobs.poll_ms) },

@@ -9,7 +9,6 @@
 import { text } from 'node:stream/consumers';
 import { loadConfig, resolveProfile } from '../config/index.ts';
 import { AppError, isUserError } from '../errors.ts';
-import { runStage } from '../pipeline/index.ts';
 import { runPaths } from '../store/index.ts';
 import type { StageChildJob } from './child.ts';
 
@@ -19,6 +18,8 @@ const EXIT_BAD_INPUT = 2;
 const EXIT_FAILURE = 1;
 
 async function main(): Promise<void> {
+  // Loaded here so that a pipeline module that fails to load is reported as the job's error line.
+  const { runStage } = await import('../pipeline/index.ts');
   const job = JSON.parse(await text(process.stdin)) as StageChildJob;
   // The config arrives resolved: no environment variable or config file may change it again.
   const config = loadConfig(job.config, {});

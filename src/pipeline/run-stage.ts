@@ -85,7 +85,7 @@ export async function runStage(stage: Stage, input: RunStageInput): Promise<Mark
   const progress = new ProgressWriter(input.paths.progress, stage);
   progress.heartbeat();
   const startedMs = Date.now();
-  let lastWriteMs = Date.now();
+  let lastWriteMs = 0;
   const onProgress = (p: StageProgress): void => {
     const elapsedS = (Date.now() - startedMs) / 1000;
     const fps = elapsedS > 0 ? p.framesDone / elapsedS : 0;
