@@ -130,6 +130,19 @@ describe('attachTurnedTracks', () => {
     expect(attachTurnedTracks(established, tracks, faces, together, cfg).attachments).toEqual([]);
   });
 
+  it('leaves it alone when someone unplaced in its frames wears those clothes better', () => {
+    // Track 9, in the wide shot with track 1 and an identity of its own, in the father's close-ups' shirt.
+    const rival = [...tracks, track(9, 1.3, 4.8, clothes(0, 0.86), axis(3))];
+    const r = attachTurnedTracks(
+      [...identities, identity(5, [9])],
+      rival,
+      [...faces, ...samples(9, 10)],
+      new Set(['1:6', '1:9']),
+      cfg,
+    );
+    expect(r.attachments).toEqual([]);
+  });
+
   it('leaves it alone when its face names another established identity', () => {
     const sonFace = tracks.map((t) => (t.track_id === 1 ? { ...t, prototype: axis(1) } : t));
     expect(attachTurnedTracks(identities, sonFace, faces, together, cfg).attachments).toEqual([]);

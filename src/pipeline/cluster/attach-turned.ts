@@ -57,7 +57,9 @@ export interface AttachResult {
  * candidate is no evidence: the others of the scene may just lack a reference track),
  * unless its face names another established identity: the cosine similarity of its prototype to the normalised
  * mean of the prototypes of that identity's tracks that are not turned is at least
- * `cluster.attach_face_veto_similarity`. Otherwise it stays. Cohesion and margin stay those of the clustering
+ * `cluster.attach_face_veto_similarity`, or another track of a weak identity seen in a frame with it wears that
+ * identity's clothes better (people of one family dress alike; then the identity's own wide-shot track may be the
+ * one unplaced). Otherwise it stays. Cohesion and margin stay those of the clustering
  * (`attached` lists what was added).
  * @param identities - identities of the clustering (`identities.json` rows)
  * @param tracks - the clustered tracks (every track id of `identities`)
@@ -99,6 +101,15 @@ export function attachTurnedTracks(
   const centroids = new Map(
     [...references].map(([id, refs]) => [id, centroid(refs.map((r) => r.prototype))]),
   );
+  /** Mean clothing distance of a track to an identity's references of its scene; Infinity without one. */
+  const clothesTo = (x: AttachTrack, idn: Identity): number => {
+    const near = references
+      .get(idn.identity_id)!
+      .filter((r) => r.clothing && gapS(r, x) <= cfg.scene_window_s);
+    return x.clothing && near.length > 0
+      ? near.reduce((s, r) => s + clothingDistance(x.clothing!, r.clothing!), 0) / near.length
+      : Infinity;
+  };
   const attachments: TrackAttachment[] = [];
   /** Identities whose turned tracks may move (small, or mostly turned); the others are established. */
   const weak = new Set(
@@ -119,16 +130,16 @@ export function attachTurnedTracks(
     }
     const ranked = established
       .filter((idn) => !idn.track_ids.some((o) => together(o, id)))
-      .map((idn) => {
-        const near = references
-          .get(idn.identity_id)!
-          .filter((r) => r.clothing && gapS(r, t) <= cfg.scene_window_s);
-        const d = near.reduce((s, r) => s + clothingDistance(t.clothing!, r.clothing!), 0);
-        return { idn, distance: near.length > 0 ? d / near.length : Infinity };
-      })
+      .map((idn) => ({ idn, distance: clothesTo(t, idn) }))
       .filter((c) => Number.isFinite(c.distance))
       .sort((a, b) => a.distance - b.distance);
     const [best, second] = ranked;
+    // Someone else in its frames, not placed yet, who wears the identity's clothes better.
+    const rival =
+      best &&
+      [...weak].some((idn) =>
+        idn.track_ids.some((u) => together(u, id) && clothesTo(track(u), best.idn) < best.distance),
+      );
     const faceSays = established.find(
       (idn) =>
         idn !== best?.idn &&
@@ -139,7 +150,8 @@ export function attachTurnedTracks(
       !second ||
       best.distance > cfg.attach_max_clothing_distance ||
       second.distance - best.distance < cfg.attach_margin ||
-      faceSays
+      faceSays ||
+      rival
     ) {
       continue;
     }
