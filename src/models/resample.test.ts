@@ -54,6 +54,40 @@ describe('TensorResampler', () => {
     expect(r.data[0]).toBeCloseTo((luma(0) + luma(3) + luma(6) + luma(9)) / 4, 3);
   });
 
+  it('gives the bilinear value of every tensor pixel when rows fall on source rows (RGB NCHW, 3:1 down)', () => {
+    // franck.mp4 is 360x288: 96 rows fall exactly on every third source row (fy 0), as 720p to 240 lines does.
+    const r = new TensorResampler({
+      widthPx: 90,
+      heightPx: 96,
+      layout: 'NCHW',
+      color: 'RGB',
+      mean: [127],
+      std: [128],
+    });
+    r.draw(image);
+    const { widthPx: w, heightPx: h, data } = image;
+    const px = (x: number, y: number, c: number) => data[(y * w + x) * 3 + c]!;
+    const plane = 90 * 96;
+    let worst = 0;
+    for (let dy = 0; dy < 96; dy++) {
+      const y = Math.min(Math.max((dy + 0.5) * (h / 96) - 0.5, 0), h - 1);
+      const y0 = Math.floor(y);
+      const y1 = Math.min(y0 + 1, h - 1);
+      for (let dx = 0; dx < 90; dx++) {
+        const x = Math.min(Math.max((dx + 0.5) * (w / 90) - 0.5, 0), w - 1);
+        const x0 = Math.floor(x);
+        const x1 = Math.min(x0 + 1, w - 1);
+        for (let c = 0; c < 3; c++) {
+          const top = px(x0, y0, c) * (1 - (x - x0)) + px(x1, y0, c) * (x - x0);
+          const bottom = px(x0, y1, c) * (1 - (x - x0)) + px(x1, y1, c) * (x - x0);
+          const want = (top * (1 - (y - y0)) + bottom * (y - y0) - 127) / 128;
+          worst = Math.max(worst, Math.abs(r.data[c * plane + dy * 90 + dx]! - want));
+        }
+      }
+    }
+    expect(worst).toBeLessThan(1e-5);
+  });
+
   it('fills the bars with normalised black when the image is letterboxed', () => {
     const r = new TensorResampler({
       widthPx: 8,

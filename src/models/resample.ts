@@ -136,7 +136,11 @@ export class TensorResampler {
     const nhwc = this.format.layout === 'NHWC';
     const rowStart = ty * this.format.widthPx + tx;
     if (!grey && !nhwc) {
-      this.drawPlanarRow(px, row0, row1, fy, rowStart, n);
+      if (fy === 0) {
+        this.drawPlanarRowTop(px, row0, rowStart, n);
+      } else {
+        this.drawPlanarRow(px, row0, row1, fy, rowStart, n);
+      }
       return;
     }
     for (let dx = 0; dx < n; dx++) {
@@ -199,6 +203,27 @@ export class TensorResampler {
       top = px[a + 2]! + (px[b + 2]! - px[a + 2]!) * f;
       bottom = px[c + 2]! + (px[d + 2]! - px[c + 2]!) * f;
       data[at + 2 * plane] = (top + (bottom - top) * fy) * s2 + b2;
+    }
+  }
+
+  /**
+   * {@link TensorResampler.drawPlanarRow} for a row that falls exactly on a source row (`fy` 0: e.g. 720 to 240
+   * lines, the whole-frame detector input of a 720p frame): one horizontal lerp per channel, the other source row
+   * not read. Gives the same values as the two-row loop.
+   */
+  private drawPlanarRowTop(px: Uint8Array, row0: number, rowStart: number, n: number): void {
+    const { data, x0, x1, fx } = this;
+    const [s0, s1, s2] = this.scale;
+    const [b0, b1, b2] = this.bias;
+    const plane = this.format.widthPx * this.format.heightPx;
+    for (let dx = 0; dx < n; dx++) {
+      const f = fx[dx]!;
+      const a = row0 + x0[dx]!;
+      const b = row0 + x1[dx]!;
+      const at = rowStart + dx;
+      data[at] = (px[a]! + (px[b]! - px[a]!) * f) * s0 + b0;
+      data[at + plane] = (px[a + 1]! + (px[b + 1]! - px[a + 1]!) * f) * s1 + b1;
+      data[at + 2 * plane] = (px[a + 2]! + (px[b + 2]! - px[a + 2]!) * f) * s2 + b2;
     }
   }
 
