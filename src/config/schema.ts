@@ -228,6 +228,13 @@ export const configSchema = z.object({
       /** Largest gap, in seconds, between two tracks across a cut for `cut_penalty`. */
       cut_gap_s: z.number().min(0).default(1),
       /**
+       * Both scene penalties apply only between tracks whose median face heights differ by at most this factor
+       * (larger over smaller): the region below a face means different things in a wide shot and a close-up, and
+       * shot/reverse-shot cuts between like framings. On the small-face fixture one man's tracks at 20, 31 and 80
+       * px differ in clothing by 0.70-0.91 (the region reaches the padding), and would be split.
+       */
+      scene_max_size_ratio: z.number().min(1).default(1.5),
+      /**
        * Turned heads (issue 11, pipeline/cluster/attach-turned.ts): a track whose face samples have a median
        * estimated yaw (faces.jsonl `yaw_deg`) of at least this many degrees is turned. The estimate reads 3/4 and
        * profile alike: on the sitcom clip the father's profile track in the wide table shot reads 37.2, frontal

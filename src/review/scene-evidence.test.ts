@@ -7,10 +7,17 @@ const cfg = loadConfig({}, {}).cluster;
 /** A clothing histogram with all its mass in bin `b` and the rest spread evenly. */
 const clothes = (b: number, mass: number): number[] =>
   Array.from({ length: 30 }, (_, k) => (k === b ? mass : (1 - mass) / 29));
-const track = (shot: number, from: number, to: number, clothing: number[] | null): SceneTrack => ({
+const track = (
+  shot: number,
+  from: number,
+  to: number,
+  clothing: number[] | null,
+  facePx = 80,
+): SceneTrack => ({
   shot_idx: shot,
   first_ts: from,
   last_ts: to,
+  median_face_px: facePx,
   clothing,
 });
 
@@ -48,5 +55,18 @@ describe('scenePenalty', () => {
     expect(pen(0.6)).toBeGreaterThan(0.2 * cfg.clothing_penalty);
     expect(pen(0.6)).toBeLessThan(0.6 * cfg.clothing_penalty);
     expect(pen(0.4)).toBeCloseTo(cfg.clothing_penalty, 6);
+  });
+
+  it('adds nothing between a wide-shot face and a close-up (face heights over scene_max_size_ratio apart)', () => {
+    const pen = scenePenalty(
+      [track(0, 0, 2, clothes(3, 0.9), 30), track(1, 2.2, 3, clothes(20, 0.9), 80)],
+      cfg,
+    );
+    expect(pen(0, 1)).toBe(0);
+    const alike = scenePenalty(
+      [track(0, 0, 2, clothes(3, 0.9), 60), track(1, 2.2, 3, clothes(20, 0.9), 80)],
+      cfg,
+    );
+    expect(alike(0, 1)).toBeCloseTo(cfg.clothing_penalty + cfg.cut_penalty, 6);
   });
 });

@@ -31,6 +31,8 @@ export interface SceneTrack {
   first_ts: number;
   /** Time of the last detection, seconds. */
   last_ts: number;
+  /** Median face height, source-video pixels. */
+  median_face_px: number;
   /** Clothing histogram (`tracks.jsonl` `clothing`); null or absent when unknown. */
   clothing?: number[] | null;
 }
@@ -39,7 +41,8 @@ export interface SceneTrack {
  * Scene penalty between tracks: for a pair whose time spans are at most `scene_window_s` apart,
  * `clothing_penalty` x ramp(clothing distance from `clothing_min_distance` to `clothing_full_distance`) (0 when
  * either track has no clothing descriptor); plus `cut_penalty` when the two lie in different shots at most
- * `cut_gap_s` apart.
+ * `cut_gap_s` apart. Neither applies between tracks whose median face heights differ by more than
+ * `scene_max_size_ratio` (a wide shot and a close-up).
  * @param tracks - the clustered tracks, in item order
  * @param cfg - `config.cluster`
  * @returns the penalty of items i and j, a distance in [0, `clothing_penalty` + `cut_penalty`]
@@ -52,6 +55,10 @@ export function scenePenalty(
   return (i, j) => {
     const a = tracks[i]!;
     const b = tracks[j]!;
+    const sizes = [a.median_face_px, b.median_face_px].sort((x, y) => x - y);
+    if (sizes[1]! > sizes[0]! * cfg.scene_max_size_ratio) {
+      return 0;
+    }
     const gap = Math.max(0, Math.max(a.first_ts, b.first_ts) - Math.min(a.last_ts, b.last_ts));
     let p = 0;
     if (gap <= cfg.scene_window_s && a.clothing && b.clothing) {

@@ -26,6 +26,7 @@ const track = (
   shot_idx: Math.floor(from),
   first_ts: from,
   last_ts: to,
+  median_face_px: 40,
   clothing,
   faces: 2,
   prototype,
