@@ -43,6 +43,8 @@ export function runCluster(ctx: StageContext): Promise<StageOutcome> {
   const vectors = new Float32Array(withFaces.length * dim);
   withFaces.forEach((t, i) => vectors.set(t.prototype!, i * dim));
   const pairs = cannotLinkPairs(paths, withFaces);
+  // Progress in steps (read, clustered, written): each report is also the job's heartbeat.
+  ctx.onProgress({ framesDone: 1, framesTotal: 3 });
   const threshold = config.cluster.distance_threshold;
   const clustering =
     withFaces.length > 0
@@ -52,6 +54,7 @@ export function runCluster(ctx: StageContext): Promise<StageOutcome> {
         })
       : { labels: [], count: 0, linkage: new Float64Array(0), mergeDistance: new Float64Array(0) };
 
+  ctx.onProgress({ framesDone: 2, framesTotal: 3 });
   const members = new Map<number, number[]>();
   clustering.labels.forEach((label, i) => members.set(label, [...(members.get(label) ?? []), i]));
   const ordered = [...members]

@@ -143,6 +143,11 @@ export async function runDetectTrack(ctx: StageContext): Promise<StageOutcome> {
     throw e;
   });
   const { execution } = thread;
+  // The models are open: a first heartbeat before the first frame (model loading can take seconds).
+  ctx.onProgress({
+    framesDone: resumed?.frames_done ?? 0,
+    framesTotal: expectedFrameCount(probe, profile.stride),
+  });
   log.info('detect_track.started', {
     ...params,
     providers: execution.providers,
