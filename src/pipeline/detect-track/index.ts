@@ -9,16 +9,12 @@ import { createLandmarkModel } from '../../models/index.ts';
 import { hashParams, writeJsonAtomic, writeJsonl } from '../../store/index.ts';
 import type { BBox, Detection, FaceBox, Frame, Point, RgbImage } from '../../types.ts';
 import type { StageContext, StageOutcome } from '../context.ts';
-import { alignFace, ALIGNED_SIZE_PX } from '../faces-embed/align.ts';
+import { alignFace, ALIGNED_SIZE_PX } from '../face-samples/align.ts';
+import type { CandidateDetection, SampleCandidate } from '../face-samples/candidate.ts';
 import { readCheckpoint, removeCheckpoint, writeCheckpoint } from './checkpoint.ts';
 import { DetectionThread, type DetectionResult } from './detection-thread.ts';
 import { clothingHistogram } from './clothing.ts';
-import {
-  CandidateBins,
-  type CandidateCapture,
-  type CandidateDetection,
-  type SampleCandidate,
-} from './sample-candidates.ts';
+import { CandidateBins, type CandidateCapture } from './sample-candidates.ts';
 import { ShotCutDetector, type ShotCutState } from './shot-cuts.ts';
 import { stitchTracks } from './stitch.ts';
 import { tileRects } from './tiles.ts';

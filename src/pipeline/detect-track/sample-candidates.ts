@@ -6,30 +6,10 @@
  */
 import { encodeJpeg } from '../../media/index.ts';
 import { writeFileAtomic } from '../../store/index.ts';
-import { ALIGNED_SIZE_PX } from '../faces-embed/align.ts';
-import { detectionRank, sampleQuality, sharpness } from '../faces-embed/quality.ts';
+import { ALIGNED_SIZE_PX } from '../face-samples/align.ts';
+import type { CandidateDetection, SampleCandidate } from '../face-samples/candidate.ts';
+import { detectionRank, sampleQuality, sharpness } from '../face-samples/quality.ts';
 import { roundTo } from '../round.ts';
-
-/** One candidate face sample of a track, as listed in `tracks.jsonl`. */
-export interface SampleCandidate {
-  /** Source-video frame index. */
-  frame_idx: number;
-  /** Time in seconds. */
-  ts: number;
-  /** Detector score. */
-  conf: number;
-  /** Face height in source-video pixels. */
-  face_px: number;
-  /** Variance of the Laplacian of the aligned crop's luma. */
-  sharpness: number;
-  /** Combined quality score used to pick samples (higher is better), see `sampleQuality`. */
-  quality: number;
-  /** Path of the aligned 112 x 112 JPEG crop, relative to the run folder. */
-  crop: string;
-}
-
-/** What is known of a detection before its crop is aligned. */
-export type CandidateDetection = Pick<SampleCandidate, 'frame_idx' | 'ts' | 'conf' | 'face_px'>;
 
 /** What is taken of a detection while its frame is in memory. */
 export interface CandidateCapture {

@@ -15,7 +15,7 @@ import {
   type ModelOptions,
 } from '../../models/index.ts';
 import type { BBox, FaceBox, RgbImage } from '../../types.ts';
-import { ALIGNED_SIZE_PX, alignFace } from './align.ts';
+import { ALIGNED_SIZE_PX, alignFace } from '../face-samples/align.ts';
 
 /** Why an image has no embedding: no face found, or its largest face is under `config.faces.min_face_px`. */
 export type ImageSkipReason = 'no_face' | 'too_small';

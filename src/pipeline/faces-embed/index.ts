@@ -13,13 +13,13 @@ import {
   writeJsonl,
 } from '../../store/index.ts';
 import type { StageContext, StageOutcome } from '../context.ts';
-import type { SampleCandidate } from '../detect-track/sample-candidates.ts';
+import type { SampleCandidate } from '../face-samples/candidate.ts';
 import type { TrackRow } from '../detect-track/index.ts';
 import type { Detection, Point } from '../../types.ts';
 import { roundTo } from '../round.ts';
 import { estimateYawDeg } from './pose.ts';
 import { meanPrototype } from './prototype.ts';
-import { selectSamples } from './quality.ts';
+import { selectSamples } from '../face-samples/quality.ts';
 
 /**
  * Why a candidate was not embedded: `too_small` (under `faces.min_face_px`), `profile` (yaw over

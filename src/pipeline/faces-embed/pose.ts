@@ -3,7 +3,7 @@
  * used to tell frontal face samples from profile ones.
  */
 import type { Point } from '../../types.ts';
-import { ARCFACE_TEMPLATE_112 } from './align.ts';
+import { ARCFACE_TEMPLATE_112 } from '../face-samples/align.ts';
 
 /** Distance between two points. */
 const dist = (a: Point, b: Point): number => Math.hypot(a[0] - b[0], a[1] - b[1]);
