@@ -276,11 +276,12 @@ export class JobsService {
   }
 
   /**
-   * @returns the queued and running jobs of every stage of the episode, both modes
+   * @param epId - episode id; omitted: every episode
+   * @returns the queued and running jobs of every stage of the episode (or of all), both modes
    * @throws InputError for a bad id; NotFoundError when the episode is not registered
    */
-  async running(epId: string): Promise<JobStatus[]> {
-    const id = this.requireEpisode(epId);
+  async running(epId?: string): Promise<JobStatus[]> {
+    const id = epId === undefined ? undefined : this.requireEpisode(epId);
     return Promise.all(listActiveJobs(this.ctx.db, id).map((j) => this.withWorkers(j)));
   }
 

@@ -1,6 +1,7 @@
 /**
  * @module Job routes: start a stage (local: the request waits and the stage dies with the connection; redis:
- * queued), read a job, cancel it, stream its events (at most `api.sse_max_per_client` streams per client address and
+ * queued), read a job, list the queued and running jobs (start, read and list also under `/celery_jobs`, the
+ * specification's names, as deprecated aliases), cancel a job, stream its events (at most `api.sse_max_per_client` streams per client address and
  * `api.sse_max_total` in all; more get 429).
  */
 import { z } from 'zod';
@@ -13,51 +14,92 @@ import { jobBodySchema, jobIdSchema, stageSchema, toJobRequest } from '../schema
 const jobParams = z.object({ job_id: jobIdSchema });
 
 /**
+ * Route prefixes of the start, read and list routes: `/jobs`, and `/celery_jobs`, the specification's names kept as
+ * deprecated compatibility aliases for scripts written against it (same handlers, same roles, same answers).
+ */
+const JOB_PREFIXES = [
+  { prefix: '/jobs', alias: false },
+  { prefix: '/celery_jobs', alias: true },
+] as const;
+
+/** OpenAPI marks of a route under `prefix`: an alias says which route it stands for and is deprecated. */
+function openApi(
+  summary: string,
+  { alias }: (typeof JOB_PREFIXES)[number],
+  route: string,
+): { tags: string[]; summary: string; deprecated?: true } {
+  return alias
+    ? {
+        tags: ['jobs'],
+        summary: `Compatibility alias of ${route} (deprecated): ${summary}`,
+        deprecated: true,
+      }
+    : { tags: ['jobs'], summary };
+}
+
+/**
  * Registers the job routes.
  * @param app - Fastify instance
  * @param deps - jobs context and service
  */
 export function jobRoutes(app: ZodApp, { ctx, jobs }: RouteDeps): void {
   const streams = makeSseLimiter(ctx.config.api.sse_max_per_client, ctx.config.api.sse_max_total);
-  app.post(
-    '/jobs/:stage',
-    {
-      schema: {
-        tags: ['jobs'],
-        summary: 'Start a stage: local waits for it (no job_id), redis queues it (job_id)',
-        params: z.object({ stage: stageSchema }),
-        body: jobBodySchema,
+  for (const p of JOB_PREFIXES) {
+    app.post(
+      `${p.prefix}/:stage`,
+      {
+        schema: {
+          ...openApi(
+            'Start a stage: local waits for it (no job_id), redis queues it (job_id)',
+            p,
+            'POST /jobs/{stage}',
+          ),
+          params: z.object({ stage: stageSchema }),
+          body: jobBodySchema,
+        },
+        config: { action: 'start the job' },
       },
-      config: { action: 'start the job' },
-    },
-    async (request, reply) => {
-      const { signal, release } = disconnectSignal(reply);
-      try {
-        const body = request.body;
-        const result = await jobs.submit(
-          request.params.stage,
-          { epId: body.ep_id, runId: body.run_id, ...toJobRequest(body) },
-          { signal },
-        );
-        return reply.code(result.execution_mode === 'redis' ? 202 : 200).send(result);
-      } finally {
-        release();
-      }
-    },
-  );
+      async (request, reply) => {
+        const { signal, release } = disconnectSignal(reply);
+        try {
+          const body = request.body;
+          const result = await jobs.submit(
+            request.params.stage,
+            { epId: body.ep_id, runId: body.run_id, ...toJobRequest(body) },
+            { signal },
+          );
+          return reply.code(result.execution_mode === 'redis' ? 202 : 200).send(result);
+        } finally {
+          release();
+        }
+      },
+    );
 
-  app.get(
-    '/jobs/:job_id',
-    {
-      schema: {
-        tags: ['jobs'],
-        summary: 'State, progress, heartbeat, stall and log tail of a job',
-        params: jobParams,
+    app.get(
+      `${p.prefix}/:job_id`,
+      {
+        schema: {
+          ...openApi(
+            'State, progress, heartbeat, stall and log tail of a job',
+            p,
+            'GET /jobs/{job_id}',
+          ),
+          params: jobParams,
+        },
+        config: { action: 'read the job' },
       },
-      config: { action: 'read the job' },
-    },
-    (request) => jobs.status(request.params.job_id),
-  );
+      (request) => jobs.status(request.params.job_id),
+    );
+
+    app.get(
+      p.prefix,
+      {
+        schema: openApi('Queued and running jobs of every episode, both modes', p, 'GET /jobs'),
+        config: { action: 'list the running jobs' },
+      },
+      async () => ({ jobs: await jobs.running() }),
+    );
+  }
 
   app.post(
     '/jobs/:job_id/cancel',

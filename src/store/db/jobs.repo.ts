@@ -403,14 +403,15 @@ export function findActiveJob(db: Db, epId: EpisodeId, stage: Stage): Job | null
 }
 
 /**
- * @returns the queued and running jobs of an episode, in pipeline order of creation
+ * @param db - open database
+ * @param epId - episode id; omitted: every episode
+ * @returns the queued and running jobs of the episode (or of all), in order of creation
  */
-export function listActiveJobs(db: Db, epId: EpisodeId): Job[] {
-  return selectJobs(
-    db,
-    `SELECT * FROM jobs WHERE ep_id = ? AND state IN ('queued', 'running') ORDER BY created_at`,
-    epId,
-  );
+export function listActiveJobs(db: Db, epId?: EpisodeId): Job[] {
+  const activeInOrder = `state IN ('queued', 'running') ORDER BY created_at`;
+  return epId === undefined
+    ? selectJobs(db, `SELECT * FROM jobs WHERE ${activeInOrder}`)
+    : selectJobs(db, `SELECT * FROM jobs WHERE ep_id = ? AND ${activeInOrder}`, epId);
 }
 
 /**
