@@ -12,7 +12,7 @@ import { createRun, openDatabase, upsertEpisode } from '../../src/store/index.ts
 import { signedIn, type Injector } from '../helpers/accounts.ts';
 import { concatClips, extractFrame, makeTestPattern } from '../helpers/media.ts';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir.ts';
-import { apiOf, call, CLIPS, runPipeline, type App } from './world.ts';
+import { apiOf, call, editLog, CLIPS, runPipeline, type App } from './world.ts';
 
 const EP = 'duo-s01e01';
 /** Largest relative error of a cast member's seconds against its part of the video. */
@@ -214,14 +214,7 @@ describe('review of franck + cap12', () => {
     });
     const undo = await call(people.carol, 'POST', `/episodes/${EP}/undo`, {});
     expect(undo.body.identities).toMatchObject([{ identity_id: ids.cap, cast_id: 'cap' }]);
-    const log = await call(app, 'GET', `/episodes/${EP}/edits?page_size=2`);
-    expect(
-      log.body.items.map((e: { kind: string; reviewer: string; undone_by: string | null }) => [
-        e.kind,
-        e.reviewer,
-        e.undone_by,
-      ]),
-    ).toEqual([
+    expect(await editLog(app, EP, 'page_size=2')).toEqual([
       ['undo', 'carol', null],
       ['assign', 'bob', 'carol'],
     ]);

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signedIn, type Injector } from '../helpers/accounts.ts';
 import { runCli } from '../helpers/cli.ts';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir.ts';
-import { apiOf, call, makeFourShots, runPipeline, type App } from './world.ts';
+import { apiOf, call, editLog, makeFourShots, runPipeline, type App } from './world.ts';
 
 const EP = 'mix-s01e01';
 /** Cosine distance at which every shot's track stays its own identity (same-person tracks are ~0.92 similar). */
@@ -126,14 +126,7 @@ describe('edits on real identities', () => {
       [1, 3],
       [2, 4],
     ]);
-    const log = await call(app, 'GET', `/episodes/${EP}/edits`);
-    expect(
-      log.body.items.map((e: { kind: string; reviewer: string; undone_by: string | null }) => [
-        e.kind,
-        e.reviewer,
-        e.undone_by,
-      ]),
-    ).toEqual([
+    expect(await editLog(app, EP)).toEqual([
       ['undo', 'ben', null],
       ['merge', 'ben', 'ben'],
       ['move', 'ben', 'ben'],

@@ -180,3 +180,21 @@ export async function call(
   }
   return { status: res.statusCode, body };
 }
+
+/**
+ * The episode's edit log, newest first, as `[kind, reviewer, undone_by]` rows.
+ * @param app - the API, or a signed-in client
+ * @param epId - episode id
+ * @param query - extra query string (e.g. `page_size=2`)
+ */
+export async function editLog(
+  app: Injector,
+  epId: string,
+  query = '',
+): Promise<[string, string, string | null][]> {
+  const log = await call(app, 'GET', `/episodes/${epId}/edits${query ? `?${query}` : ''}`);
+  const items = (
+    log.body as { items: { kind: string; reviewer: string; undone_by: string | null }[] }
+  ).items;
+  return items.map((e) => [e.kind, e.reviewer, e.undone_by]);
+}

@@ -18,7 +18,6 @@ import {
   readJsonl,
   writeIdentities,
   type IdentitiesFile,
-  type RunPaths,
 } from '../../store/index.ts';
 import type { StageContext, StageOutcome } from '../context.ts';
 import type { EmbeddedTrackRow, FaceRow } from '../faces-embed/index.ts';
@@ -42,7 +41,8 @@ export function runCluster(ctx: StageContext): Promise<StageOutcome> {
   const dim = withFaces[0]?.prototype?.length ?? 0;
   const vectors = new Float32Array(withFaces.length * dim);
   withFaces.forEach((t, i) => vectors.set(t.prototype!, i * dim));
-  const pairs = cannotLinkPairs(paths, withFaces);
+  const co = coOccurringTracks(paths);
+  const pairs = cannotLinkPairs(co, withFaces);
   // Progress in steps (read, clustered, written): each report is also the job's heartbeat.
   ctx.onProgress({ framesDone: 1, framesTotal: 3 });
   const threshold = config.cluster.distance_threshold;
@@ -87,7 +87,7 @@ export function runCluster(ctx: StageContext): Promise<StageOutcome> {
     clustered,
     withFaces,
     faces,
-    coOccurringTracks(paths),
+    co,
     config.cluster,
   );
   log.info('cluster.attached_turned', { attachments });
@@ -166,14 +166,13 @@ function nearestCluster(
 
 /**
  * Pairs of clustered items (indices into `tracks`) whose tracks share an analysed frame.
- * @param paths - the run's paths (`detections.jsonl` is read through the review layer's one co-occurrence reader)
+ * @param co - track-id pairs seen in one analysed frame (`coOccurringTracks`), `a:b` keys
  * @param tracks - the clustered tracks, in item order
- * @throws NotFoundError when `detections.jsonl` is missing
  */
-function cannotLinkPairs(paths: RunPaths, tracks: EmbeddedTrackRow[]): [number, number][] {
+function cannotLinkPairs(co: ReadonlySet<string>, tracks: EmbeddedTrackRow[]): [number, number][] {
   const item = new Map(tracks.map((t, i) => [t.track_id, i]));
   const pairs: [number, number][] = [];
-  for (const key of coOccurringTracks(paths)) {
+  for (const key of co) {
     const [a, b] = key.split(':').map((id) => item.get(Number(id)));
     if (a !== undefined && b !== undefined) {
       pairs.push([a, b]);
