@@ -86,6 +86,23 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': 'off' },
   },
   {
+    // Only src/store talks to the database: no driver and no query builder above it (tests open it through it too).
+    files: ['src/**', 'test/**', 'bench/**', 'scripts/**', 'web/**'],
+    ignores: ['src/store/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: ['kysely', 'better-sqlite3', 'pg'].map((name) => ({
+            name,
+            message:
+              'only src/store sees the database driver and the query builder: use its repositories',
+          })),
+        },
+      ],
+    },
+  },
+  {
     files: ['src/**', 'web/src/**'],
     plugins: { boundaries },
     settings: {

@@ -17,7 +17,8 @@
  * (`/proc`). Run it on an otherwise idle machine (the targets are for 2 cores): `other_cpu_s` is what the rest of
  * the machine used meanwhile, and `machine.quiet` turns false, with a warning, above 5 % of the CPUs.
  * Where the time goes: `node --cpu-prof bin/screenalytics.js run ...`, then `bench/cpu-profile-summary.ts`.
- * `npm run bench -- season` runs the season benchmark instead (bench/season.bench.ts).
+ * `npm run bench -- season` runs the season benchmark instead (bench/season.bench.ts), `npm run bench -- store`
+ * the database benchmark (bench/store.bench.ts).
  */
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -119,6 +120,12 @@ async function main(): Promise<void> {
     // `npm run bench -- season`: the season benchmark (bench/season.bench.ts).
     const { runSeasonBench } = await import('./season.bench.ts');
     await runSeasonBench();
+    return;
+  }
+  if (process.argv[2] === 'store') {
+    // `npm run bench -- store`: the database benchmark (bench/store.bench.ts).
+    const { runStoreBench } = await import('./store.bench.ts');
+    await runStoreBench(process.argv.slice(3));
     return;
   }
   const { values } = parseArgs({

@@ -7,6 +7,11 @@
  * share of our processes (CPU seconds / (wall x cores)), the rest of the machine's share, peak RSS (the run's
  * process tree; per worker, its tree: the worker and its stage child), and the throughput of (b) relative to (a).
  *
+ * `npm run bench -- season --netns` adds (c): the 2-worker queue scenario with each worker on its own host, a
+ * network namespace of `test/hosts/` (own address and host name, the data directory shared as over NFS), Redis
+ * and PostgreSQL throw-away servers reached over the host links (root only; the scenario reports why it cannot
+ * run otherwise).
+ *
  * Skips with a message (exit 0) when the clip is absent. Linux only (`/proc`). Run it on an otherwise idle machine.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
@@ -18,6 +23,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import { resolveMediaTool } from '../src/media/index.ts';
+import { waitReady, WorkerHosts } from '../test/hosts/cluster.ts';
+import { hostLabSupport } from '../test/hosts/netns.ts';
+import { serviceSupport } from '../test/hosts/services.ts';
 import { EPISODE_CACHE_DIR, ensureEpisode } from './episode-file.ts';
 import { measureChild, sampleTree, type ChildMeasurement } from './timed-child.ts';
 
@@ -37,6 +45,11 @@ const LOOPS = 17;
 const SAMPLE_INTERVAL_MS = 200;
 /** Show of the benchmark season. */
 const SHOW = 'bench';
+/**
+ * What a worker prints once started: `ready` on the queue, or `waiting` for the data directory's announcement,
+ * which `run DIR --queue` makes with its first job (no API runs here).
+ */
+const WORKER_STARTED = /worker \d+ (ready|waiting)/;
 
 const round = (v: number, digits = 2): number => Math.round(v * 10 ** digits) / 10 ** digits;
 const CLI = join(REPO_ROOT, 'bin', 'screenalytics.js');
@@ -106,33 +119,26 @@ async function measureLocal(dir: string, env: NodeJS.ProcessEnv): Promise<Scenar
   return scenario(m.wall_s, m.cpu_s, m.other_cpu_s, { run_tree: m.peak_tree_rss_mb });
 }
 
-/** Starts a worker and resolves once it listens on the queue. */
-function startWorker(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [CLI, 'worker'], {
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  return new Promise((done, fail) => {
-    const onData = (s: string): void => {
-      out += s;
-      if (/worker \d+ ready/.test(out)) {
-        done(child);
-      }
-    };
-    child.stdout.setEncoding('utf8').on('data', onData);
-    child.stderr.setEncoding('utf8').on('data', onData);
-    child.once('exit', (code) => fail(new Error(`worker exited ${code}: ${out}`)));
-  });
+/** Starts `count` workers on this machine; resolves once each has started (see {@link WORKER_STARTED}). */
+function startWorkers(env: NodeJS.ProcessEnv, count: number): Promise<ChildProcess[]> {
+  return Promise.all(
+    Array.from({ length: count }, async () => {
+      const child = spawn(process.execPath, [CLI, 'worker'], {
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      return (await waitReady(child, WORKER_STARTED, 'worker')).proc.child;
+    }),
+  );
 }
 
-/** (b) `run DIR --queue` with `workers` worker processes. */
+/** (b) `run DIR --queue` on this machine (environment `env`) with the workers `startWorkers` starts. */
 async function measureQueue(
   dir: string,
   env: NodeJS.ProcessEnv,
-  workers: number,
+  start: () => Promise<ChildProcess[]>,
 ): Promise<Scenario> {
-  const workerProcs = await Promise.all(Array.from({ length: workers }, () => startWorker(env)));
+  const workerProcs = await start();
   const peaks = workerProcs.map(() => 0);
   const before = workerProcs.map((w) => sampleTree(w.pid!).cpu_s);
   const timer = setInterval(() => {
@@ -168,6 +174,27 @@ async function measureQueue(
   }
 }
 
+/**
+ * (c) `run DIR --queue` on this machine with one worker on each of two hosts (network namespaces), the queue and
+ * the database on throw-away Redis and PostgreSQL servers reached over the host links.
+ * @param env - environment of the scenario (its `SCREENALYTICS_*` variables go to every process)
+ */
+async function measureOnHosts(dir: string, env: NodeJS.ProcessEnv): Promise<Scenario> {
+  const common = Object.fromEntries(
+    Object.entries(env).filter(([k]) => k.startsWith('SCREENALYTICS_')),
+  ) as Record<string, string>;
+  const cluster = await WorkerHosts.start(2, common);
+  try {
+    return await measureQueue(dir, cluster.env(null), () =>
+      Promise.all(
+        cluster.hosts.map(async (h) => (await cluster.startWorker(h, WORKER_STARTED)).child),
+      ),
+    );
+  } finally {
+    cluster.close();
+  }
+}
+
 /** Runs the season benchmark and prints its JSON on stdout. */
 export async function runSeasonBench(): Promise<void> {
   const clip = join(REPO_ROOT, CLIP_PATH);
@@ -197,9 +224,19 @@ export async function runSeasonBench(): Promise<void> {
   const results: Record<string, Scenario | { error: string }> = {};
   const runs: [string, (env: NodeJS.ProcessEnv) => Promise<Scenario>][] = [
     ['local_run_dir', (env) => measureLocal(dir, env)],
-    ['queue_1_worker', (env) => measureQueue(dir, env, 1)],
-    ['queue_2_workers', (env) => measureQueue(dir, env, 2)],
+    ['queue_1_worker', (env) => measureQueue(dir, env, () => startWorkers(env, 1))],
+    ['queue_2_workers', (env) => measureQueue(dir, env, () => startWorkers(env, 2))],
   ];
+  if (process.argv.includes('--netns')) {
+    const unsupported = hostLabSupport() ?? serviceSupport();
+    runs.push([
+      'queue_2_workers_netns',
+      (env) =>
+        unsupported === null
+          ? measureOnHosts(dir, env)
+          : Promise.reject(new Error(`worker hosts cannot be made here: ${unsupported}`)),
+    ]);
+  }
   for (const [name, measure] of runs) {
     process.stderr.write(`bench season: ${name}\n`);
     const { env, dataDir, prefix } = fresh();
@@ -237,10 +274,7 @@ export async function runSeasonBench(): Promise<void> {
     season: { episodes: EPISODES, episode_s: EPISODE_S, folder: dir },
     machine: { cores: availableParallelism(), node: process.version },
     ...results,
-    throughput_vs_local: {
-      queue_1_worker: relative('queue_1_worker'),
-      queue_2_workers: relative('queue_2_workers'),
-    },
+    throughput_vs_local: Object.fromEntries(runs.slice(1).map(([name]) => [name, relative(name)])),
   };
   if (Object.values(results).some((r) => 'error' in r)) {
     process.exitCode = 1;

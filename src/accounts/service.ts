@@ -36,13 +36,13 @@ export interface CreatedToken extends ApiToken {
  * Creates a personal API token for a user.
  * @throws NotFoundError when the user does not exist
  */
-export function createToken(db: Db, name: string, label = ''): CreatedToken {
-  const user = getUserByName(db, name);
+export async function createToken(db: Db, name: string, label = ''): Promise<CreatedToken> {
+  const user = await getUserByName(db, name);
   if (!user) {
     throw new NotFoundError(`No user ${name}: add it with screenalytics user add`);
   }
   const made = makeToken();
-  const row = insertApiToken(db, {
+  const row = await insertApiToken(db, {
     tokenId: made.tokenId,
     userId: user.user_id,
     sha256: made.sha256,

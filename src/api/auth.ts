@@ -22,7 +22,7 @@ import {
 } from '../store/index.ts';
 import type { ZodApp } from './deps.ts';
 import { allowedHostNames, checkHost, checkOrigin } from './security/host-origin.ts';
-import { sessionSecret, sqliteSessionStore } from './security/session-store.ts';
+import { sessionSecret, databaseSessionStore } from './security/session-store.ts';
 
 /** What a route may require: a role, or nothing (`public`: sign-in, the web UI's static files). */
 export type RouteRole = UserRole | 'public';
@@ -86,7 +86,7 @@ async function callerOf(request: FastifyRequest, db: Db): Promise<AuthUser | nul
   const header = request.headers.authorization;
   if (header !== undefined) {
     const m = /^Bearer\s+(\S{1,200})$/i.exec(header);
-    const user = m ? userOfTokenHash(db, tokenSha256(m[1]!)) : null;
+    const user = m ? await userOfTokenHash(db, tokenSha256(m[1]!)) : null;
     if (!user) {
       throw unauthenticated('The API token is unknown or revoked: create a new one');
     }
@@ -96,7 +96,7 @@ async function callerOf(request: FastifyRequest, db: Db): Promise<AuthUser | nul
   if (userId === undefined) {
     return null;
   }
-  const user = getUserById(db, userId);
+  const user = await getUserById(db, userId);
   if (!user) {
     await request.session.destroy();
     throw unauthenticated('Your account was removed: sign in with another one');
@@ -130,7 +130,7 @@ export async function installAuth(
     secret: sessionSecret(config),
     cookieName: SESSION_COOKIE,
     saveUninitialized: false,
-    store: sqliteSessionStore(db, config.api.session_max_age_s),
+    store: databaseSessionStore(db, config.api.session_max_age_s),
     cookie: {
       path: '/',
       httpOnly: true,
@@ -149,7 +149,7 @@ export async function installAuth(
     const caller = await callerOf(request, db);
     if (caller) {
       request.user = caller;
-    } else if (!hasUsers(db) && isLoopback(request.ip)) {
+    } else if (isLoopback(request.ip) && !(await hasUsers(db))) {
       request.user = {
         name: config.review.default_reviewer,
         role: 'admin',
@@ -175,7 +175,7 @@ export async function installAuth(
   });
   app.addHook('onResponse', async (request, reply) => {
     if (request.user && !['GET', 'HEAD', 'OPTIONS'].includes(request.method)) {
-      appendAudit(db, {
+      await appendAudit(db, {
         user_name: request.user.name,
         method: request.method,
         url: request.url,

@@ -40,7 +40,7 @@ import { stageRoutes } from './routes/stages.ts';
 export interface ApiDeps {
   /** The frozen config. */
   config: Config;
-  /** Open database of `config.data_dir`; default: opened here and closed with the server. */
+  /** Open database (`config.database`); default: opened here and closed with the server. */
   db?: Db;
   /** Fastify logger options (default: off; `serve` logs warnings and errors). */
   logger?: FastifyServerOptions['logger'];
@@ -56,7 +56,7 @@ export interface ApiDeps {
  */
 export async function buildServer(deps: ApiDeps): Promise<ZodApp> {
   const { config } = deps;
-  const db = deps.db ?? openDatabase(config.data_dir);
+  const db = deps.db ?? (await openDatabase(config.data_dir, config.database));
   const ctx = createJobsContext(config, db);
   const jobs = new JobsService(ctx);
   // forceCloseConnections: on close, open requests of local jobs see their client gone and kill their stage.
@@ -100,7 +100,7 @@ export async function buildServer(deps: ApiDeps): Promise<ZodApp> {
   app.addHook('onClose', async () => {
     await jobs.close();
     if (!deps.db) {
-      db.close();
+      await db.close();
     }
   });
   return app;

@@ -6,6 +6,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { loadConfig, type ConfigInput } from '../config/index.ts';
 import { AppError, isUserError } from '../errors.ts';
 import { DEVICES, PROFILES, STAGES, type Stage } from '../types.ts';
+import { dbMigrateCommand, dbStatusCommand } from './commands/db.ts';
 import { exportCommand, type ExportOptions } from './commands/export.ts';
 import { castAddCommand, castImportCommand, castListCommand } from './commands/cast.ts';
 import { runCommand, type RunOptions } from './commands/run.ts';
@@ -142,8 +143,8 @@ withCommonOptions(
     .command('list')
     .description("print the show's cast as a table")
     .argument('<show>', 'show id'),
-).action((show: string, flags: CommonFlags) => {
-  process.stdout.write(`${castListCommand(configFrom(flags), show)}\n`);
+).action(async (show: string, flags: CommonFlags) => {
+  process.stdout.write(`${await castListCommand(configFrom(flags), show)}\n`);
 });
 
 withCommonOptions(
@@ -164,6 +165,24 @@ withCommonOptions(
 ).action((flags: CommonFlags) => {
   process.stdout.write(`${JSON.stringify(configFrom(flags), null, 2)}\n`);
 });
+
+const db = program
+  .command('db')
+  .description(
+    'the database (SQLite file, or PostgreSQL with SCREENALYTICS_DATABASE_URL): status, migrate',
+  );
+
+withCommonOptions(
+  db.command('status').description('where the database is and which migrations are applied'),
+).action(async (flags: CommonFlags) => {
+  process.stdout.write(`${await dbStatusCommand(configFrom(flags))}\n`);
+});
+
+withCommonOptions(db.command('migrate').description('apply the pending migrations')).action(
+  async (flags: CommonFlags) => {
+    process.stdout.write(`${await dbMigrateCommand(configFrom(flags))}\n`);
+  },
+);
 
 const user = program
   .command('user')
@@ -190,13 +209,13 @@ withCommonOptions(
     .description('print a new personal API token (Authorization: Bearer ...); shown once')
     .argument('<name>', 'user name')
     .option('--label <text>', 'what the token is for'),
-).action((name: string, flags: CommonFlags & { label?: string }) => {
-  process.stdout.write(`${userTokenCommand(configFrom(flags), name, flags.label)}\n`);
+).action(async (name: string, flags: CommonFlags & { label?: string }) => {
+  process.stdout.write(`${await userTokenCommand(configFrom(flags), name, flags.label)}\n`);
 });
 
 withCommonOptions(user.command('list').description('print the accounts')).action(
-  (flags: CommonFlags) => {
-    process.stdout.write(`${userListCommand(configFrom(flags))}\n`);
+  async (flags: CommonFlags) => {
+    process.stdout.write(`${await userListCommand(configFrom(flags))}\n`);
   },
 );
 
@@ -205,8 +224,8 @@ withCommonOptions(
     .command('remove')
     .description('delete an account with its tokens and sessions')
     .argument('<name>', 'user name'),
-).action((name: string, flags: CommonFlags) => {
-  process.stdout.write(`${userRemoveCommand(configFrom(flags), name)}\n`);
+).action(async (name: string, flags: CommonFlags) => {
+  process.stdout.write(`${await userRemoveCommand(configFrom(flags), name)}\n`);
 });
 
 const untilSignal = (): Promise<void> =>

@@ -22,6 +22,8 @@ function splitList(v: string, sep: string): string[] {
 const ENV_KEYS: Record<string, (v: string) => ConfigInput> = {
   SCREENALYTICS_DATA_DIR: (v) => ({ data_dir: v }),
   SCREENALYTICS_MODELS_DIR: (v) => ({ models_dir: v }),
+  SCREENALYTICS_DATABASE_URL: (v) => ({ database: { url: v } }),
+  SCREENALYTICS_DATABASE_SCHEMA: (v) => ({ database: { schema: v } }),
   SCREENALYTICS_PROFILE: (v) => ({ profile: v }),
   SCREENALYTICS_DEVICE: (v) => ({ device: v }),
   SCREENALYTICS_MAX_CPU_THREADS: (v) => ({ max_cpu_threads: Number(v) }),

@@ -81,6 +81,30 @@ const profilesSchema = z.object({
 export const configSchema = z.object({
   /** Root of the data directory (DESIGN.md layout). Env `SCREENALYTICS_DATA_DIR`. */
   data_dir: z.string().min(1).default('./data'),
+  /**
+   * Where the database lives. Without `url`, the embedded SQLite file `{data_dir}/screenalytics.db` (WAL; zero
+   * set-up, one machine). With a `postgres://` URL, PostgreSQL: what API, workers and CLI share when they run on
+   * several hosts.
+   */
+  database: z
+    .object({
+      /** `postgres://user:password@host:port/db`. Env `SCREENALYTICS_DATABASE_URL`. Password redacted by `GET /config`. */
+      url: z
+        .string()
+        .regex(/^postgres(ql)?:\/\//, 'a postgres:// URL')
+        .optional(),
+      /**
+       * PostgreSQL schema holding the tables (created when absent), so that several installs can share one database.
+       * Env `SCREENALYTICS_DATABASE_SCHEMA`. Ignored by SQLite.
+       */
+      schema: z
+        .string()
+        .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'a lower-case SQL identifier')
+        .default('public'),
+      /** Connections in the PostgreSQL pool of one process. */
+      pool_size: z.number().int().min(1).max(200).default(10),
+    })
+    .prefault({}),
   /** Folder holding the ONNX files and `manifest.json`. Env `SCREENALYTICS_MODELS_DIR`. */
   models_dir: z
     .string()

@@ -1,5 +1,5 @@
 /**
- * @module Admitting a job: in ONE SQLite IMMEDIATE transaction, check the episode, the stage lock and the active
+ * @module Admitting a job: in ONE serialised database transaction (`transact`), check the episode, the stage lock and the active
  * job (taking over a dead or silent holder, logged), pick the run, check the upstream stage, insert the job, create
  * the O_EXCL lock file and mirror runtime.json. Two tabs, two API processes or an API restart in between cannot
  * admit two jobs of one (episode, stage): the transaction serialises them and the lock file says who holds it.
@@ -21,6 +21,7 @@ import {
   readSource,
   runPaths,
   sourceJson,
+  transact,
   type ExecutionMode,
   type Job,
 } from '../store/index.ts';
@@ -77,24 +78,25 @@ function describeBusy(job: Job): string {
 /**
  * Checks the lock and the active job: throws when either is live; else ends the dead or silent ones (killing a
  * leftover child on this host) and removes the lock file.
+ * @param tx - jobs context whose `db` is the admission's transaction
  */
-function clearHolders(ctx: JobsContext, epId: EpisodeId, stage: Stage): Takeover[] {
-  const path = lockFile(ctx.config.data_dir, epId, stage);
+async function clearHolders(tx: JobsContext, epId: EpisodeId, stage: Stage): Promise<Takeover[]> {
+  const path = lockFile(tx.config.data_dir, epId, stage);
   const read = readLock(path);
   const lock: StageLock | null = read.kind === 'held' ? read.lock : null;
-  const lockJob = lock ? getJob(ctx.db, lock.job_id) : null;
-  const active = findActiveJob(ctx.db, epId, stage);
+  const lockJob = lock ? await getJob(tx.db, lock.job_id) : null;
+  const active = await findActiveJob(tx.db, epId, stage);
   const candidates: [Job | null, StageLock | null][] =
     read.kind === 'free' ? [] : [[lockJob, lock]];
   if (active && active.job_id !== lockJob?.job_id) {
     candidates.push([active, null]);
   }
-  const opts = { host: ctx.host, now: new Date(), stallAfterS: ctx.config.jobs.stall_after_s };
+  const opts = { host: tx.host, now: new Date(), stallAfterS: tx.config.jobs.stall_after_s };
   const takeovers: Takeover[] = [];
   for (const [job, heldBy] of candidates) {
     const verdict = judgeHolder(job, heldBy, opts);
     if (verdict.live && job) {
-      throw new StageBusyError(describeBusy(job), viewJob(ctx, job));
+      throw new StageBusyError(describeBusy(job), await viewJob(tx, job));
     }
     const reason = verdict.live ? 'unreadable lock file' : verdict.reason;
     if (job?.state === 'queued' || job?.state === 'running') {
@@ -102,31 +104,31 @@ function clearHolders(ctx: JobsContext, epId: EpisodeId, stage: Stage): Takeover
     }
   }
   for (const { old, reason } of takeovers) {
-    killLeftoverChild(old, ctx.host);
-    abandon(ctx, old, `lost: ${reason}; its lock was taken over`, 'error');
-    settleMarker(ctx.config.data_dir, old, 'error', `lost: ${reason}`);
+    killLeftoverChild(old, tx.host);
+    await abandon(tx, old, `lost: ${reason}; its lock was taken over`, 'error');
+    settleMarker(tx.config.data_dir, old, 'error', `lost: ${reason}`);
   }
   removeLock(path, null);
   return takeovers;
 }
 
 /** The run a job writes into: the named one, else the latest, else a new one for detect_track. */
-function resolveRun(
-  ctx: JobsContext,
+async function resolveRun(
+  tx: JobsContext,
   epId: EpisodeId,
   input: AdmitInput,
   profile: ProfileName,
-): RunId {
+): Promise<RunId> {
   if (input.runId !== undefined) {
     const runId = parseRunId(input.runId);
-    if (!listRuns(ctx.db, epId).some((r) => r.run_id === runId)) {
+    if (!(await listRuns(tx.db, epId)).some((r) => r.run_id === runId)) {
       throw new NotFoundError(
         `Run ${runId} is not a run of ${epId}: leave run_id out to use the latest run`,
       );
     }
     return runId;
   }
-  const latest = latestRun(ctx.db, epId);
+  const latest = await latestRun(tx.db, epId);
   if (latest) {
     return latest.run_id;
   }
@@ -135,22 +137,27 @@ function resolveRun(
       `Episode ${epId} has no run yet: run detect_track first (POST /jobs/detect_track)`,
     );
   }
-  return createRun(ctx.db, { ep_id: epId, profile }).run_id;
+  return (await createRun(tx.db, { ep_id: epId, profile })).run_id;
 }
 
 /** Throws 409 when the stage's upstream stage is running, or has not succeeded in the run. */
-function checkUpstream(ctx: JobsContext, epId: EpisodeId, stage: Stage, runId: RunId): void {
+async function checkUpstream(
+  tx: JobsContext,
+  epId: EpisodeId,
+  stage: Stage,
+  runId: RunId,
+): Promise<void> {
   const upstream = STAGE_SPECS[stage].upstream;
   if (upstream === null) {
     return;
   }
-  const busy = findActiveJob(ctx.db, epId, upstream);
+  const busy = await findActiveJob(tx.db, epId, upstream);
   if (busy) {
     throw new ConflictError(
       `${stage} needs ${upstream}, which is running for ${epId}: wait for it to finish first`,
     );
   }
-  const marker = readMarker(runPaths(ctx.config.data_dir, epId, runId).marker(upstream));
+  const marker = readMarker(runPaths(tx.config.data_dir, epId, runId).marker(upstream));
   if (marker?.status !== 'success') {
     throw new ConflictError(
       `${stage} needs ${upstream} to have succeeded in run ${runId} (it is ${marker?.status ?? 'not run'}): run ${upstream} first (POST /jobs/${upstream})`,
@@ -167,56 +174,55 @@ function checkUpstream(ctx: JobsContext, epId: EpisodeId, stage: Stage, runId: R
  *   episode or run; StageBusyError (`CONFLICT`, 409, with the active job) when the stage is held by a live job;
  *   ConflictError (`CONFLICT`) when the episode has no video or the upstream stage has not succeeded
  */
-export function admitJob(ctx: JobsContext, input: AdmitInput): Job {
+export async function admitJob(ctx: JobsContext, input: AdmitInput): Promise<Job> {
   const epId = parseEpisodeId(input.epId);
-  const { config, db } = ctx;
+  const { config } = ctx;
   const profile = input.profile ?? config.profile;
-  const { job, takeovers } = db
-    .transaction(() => {
-      if (!getEpisode(db, epId)) {
-        throw new NotFoundError(
-          `Episode ${epId} is not registered: create it with POST /episodes first`,
-        );
-      }
-      if (!readSource(sourceJson(config.data_dir, epId))) {
-        throw new ConflictError(
-          `Episode ${epId} has no video yet: upload it with POST /episodes/${epId}/video`,
-        );
-      }
-      const takeovers = clearHolders(ctx, epId, input.stage);
-      const runId = resolveRun(ctx, epId, input, profile);
-      checkUpstream(ctx, epId, input.stage, runId);
-      const local = input.mode === 'local';
-      const job = insertJob(db, {
-        ep_id: epId,
-        run_id: runId,
-        stage: input.stage,
-        mode: input.mode,
-        state: local ? 'running' : 'queued',
-        profile,
-        device: input.device ?? config.device,
-        allow_cpu_fallback: input.allowCpuFallback ?? config.allow_cpu_fallback,
-        resume: input.resume,
-        resumed_from: input.resumedFrom,
-        runner: local ? { host: ctx.host, pid: ctx.pid } : undefined,
-      });
-      const now = job.created_at;
-      const lock = {
-        pid: ctx.pid,
-        host: ctx.host,
-        job_id: job.job_id,
-        started_at: now,
-        heartbeat_at: now,
-      };
-      if (!createLock(lockFile(config.data_dir, epId, input.stage), lock)) {
-        throw new ConflictError(
-          `${input.stage} of ${epId} was locked by another process a moment ago: retry`,
-        );
-      }
-      syncRuntime(config.data_dir, db, epId);
-      return { job, takeovers };
-    })
-    .immediate();
+  const { job, takeovers } = await transact(ctx.db, async (db) => {
+    const tx: JobsContext = { ...ctx, db };
+    if (!(await getEpisode(db, epId))) {
+      throw new NotFoundError(
+        `Episode ${epId} is not registered: create it with POST /episodes first`,
+      );
+    }
+    if (!readSource(sourceJson(config.data_dir, epId))) {
+      throw new ConflictError(
+        `Episode ${epId} has no video yet: upload it with POST /episodes/${epId}/video`,
+      );
+    }
+    const takeovers = await clearHolders(tx, epId, input.stage);
+    const runId = await resolveRun(tx, epId, input, profile);
+    await checkUpstream(tx, epId, input.stage, runId);
+    const local = input.mode === 'local';
+    const job = await insertJob(db, {
+      ep_id: epId,
+      run_id: runId,
+      stage: input.stage,
+      mode: input.mode,
+      state: local ? 'running' : 'queued',
+      profile,
+      device: input.device ?? config.device,
+      allow_cpu_fallback: input.allowCpuFallback ?? config.allow_cpu_fallback,
+      resume: input.resume,
+      resumed_from: input.resumedFrom,
+      runner: local ? { host: ctx.host, pid: ctx.pid } : undefined,
+    });
+    const now = job.created_at;
+    const lock = {
+      pid: ctx.pid,
+      host: ctx.host,
+      job_id: job.job_id,
+      started_at: now,
+      heartbeat_at: now,
+    };
+    if (!createLock(lockFile(config.data_dir, epId, input.stage), lock)) {
+      throw new ConflictError(
+        `${input.stage} of ${epId} was locked by another process a moment ago: retry`,
+      );
+    }
+    await syncRuntime(config.data_dir, db, epId);
+    return { job, takeovers };
+  });
   for (const { old, reason } of takeovers) {
     const text = `Lock of ${old.stage} taken over from job ${old.job_id} (${reason}) by job ${job.job_id}`;
     logJob(config.data_dir, old, 'warn', 'job.lock_taken_over', {

@@ -41,7 +41,8 @@ export interface StageChildJob {
   source: SourceJson;
   /**
    * The runner's config with the plan applied: effective `profile`, the job's `device` and `allow_cpu_fallback`,
-   * `max_cpu_threads` capped (local mode) and an absolute `data_dir`.
+   * `max_cpu_threads` capped (local mode) and an absolute `data_dir`; its `database` is the runner's, so the stages
+   * that read or write the database open the same one.
    */
   config: Config;
 }

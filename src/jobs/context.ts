@@ -9,7 +9,10 @@ import type { Db } from '../store/index.ts';
 export interface JobsContext {
   /** The frozen config (`config.jobs` for heartbeats, stall threshold, timeouts, Redis). */
   config: Config;
-  /** Open database of `config.data_dir`. */
+  /**
+   * Open database (`openDatabase(config.data_dir, config.database)`), or, inside a serialised state change, its
+   * transaction (see job-state.ts).
+   */
   db: Db;
   /** Host name of this process (lock files and jobs rows record it). */
   host: string;
@@ -19,7 +22,7 @@ export interface JobsContext {
 
 /**
  * @param config - loaded config
- * @param db - open database of `config.data_dir`
+ * @param db - open database of the config (`openDatabase(config.data_dir, config.database)`)
  * @returns the context of this process
  */
 export function createJobsContext(config: Config, db: Db): JobsContext {

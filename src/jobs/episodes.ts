@@ -17,6 +17,7 @@ import {
   parseEpisodeId,
   readSource,
   sourceJson,
+  transact,
   upsertEpisode,
   type Episode,
   type SourceJson,
@@ -51,11 +52,11 @@ export interface NewEpisode {
   video_path?: string;
 }
 
-function view(ctx: JobsContext, episode: Episode): EpisodeView {
+async function view(ctx: JobsContext, episode: Episode): Promise<EpisodeView> {
   return {
     ...episode,
     has_video: readSource(sourceJson(ctx.config.data_dir, episode.ep_id)) !== null,
-    latest_run_id: latestRun(ctx.db, episode.ep_id)?.run_id ?? null,
+    latest_run_id: (await latestRun(ctx.db, episode.ep_id))?.run_id ?? null,
   };
 }
 
@@ -63,8 +64,8 @@ function view(ctx: JobsContext, episode: Episode): EpisodeView {
  * @returns the episode
  * @throws InputError for a bad id; NotFoundError when it is not registered
  */
-export function getEpisodeView(ctx: JobsContext, epId: string): EpisodeView {
-  const episode = getEpisode(ctx.db, parseEpisodeId(epId));
+export async function getEpisodeView(ctx: JobsContext, epId: string): Promise<EpisodeView> {
+  const episode = await getEpisode(ctx.db, parseEpisodeId(epId));
   if (!episode) {
     throw new NotFoundError(
       `Episode ${epId} is not registered: create it with POST /episodes first`,
@@ -74,8 +75,9 @@ export function getEpisodeView(ctx: JobsContext, epId: string): EpisodeView {
 }
 
 /** @returns every episode, by show, season, episode */
-export function listEpisodeViews(ctx: JobsContext): EpisodeView[] {
-  return listEpisodes(ctx.db).map((e) => view(ctx, e));
+export async function listEpisodeViews(ctx: JobsContext): Promise<EpisodeView[]> {
+  const episodes = await listEpisodes(ctx.db);
+  return Promise.all(episodes.map((e) => view(ctx, e)));
 }
 
 /**
@@ -89,12 +91,12 @@ export async function createEpisode(ctx: JobsContext, input: NewEpisode): Promis
   const naming = { epId, show: input.show, title: input.title };
   if (input.video_path !== undefined) {
     const real = await checkMediaPath(ctx.config, input.video_path);
-    if (getEpisode(ctx.db, epId)) {
-      refuseWhileJobRuns(ctx, epId, 'changing its video');
+    if (await getEpisode(ctx.db, epId)) {
+      await refuseWhileJobRuns(ctx, epId, 'changing its video');
     }
     await registerEpisode(ctx.config.data_dir, ctx.db, real, naming);
   } else {
-    upsertEpisode(ctx.db, { ep_id: epId, title: input.title, show_name: input.show });
+    await upsertEpisode(ctx.db, { ep_id: epId, title: input.title, show_name: input.show });
   }
   return getEpisodeView(ctx, epId);
 }
@@ -118,7 +120,7 @@ export async function saveUploadedVideo(
   info: UploadInfo = {},
 ): Promise<EpisodeView> {
   try {
-    getEpisodeView(ctx, epId);
+    await getEpisodeView(ctx, epId);
   } catch (err) {
     body.resume();
     throw err;
@@ -131,8 +133,8 @@ export async function saveUploadedVideo(
  * @returns the video's `source.json` (path and ffprobe summary)
  * @throws NotFoundError when the episode or its video is not registered
  */
-export function videoMeta(ctx: JobsContext, epId: string): SourceJson {
-  getEpisodeView(ctx, epId);
+export async function videoMeta(ctx: JobsContext, epId: string): Promise<SourceJson> {
+  await getEpisodeView(ctx, epId);
   const source = readSource(sourceJson(ctx.config.data_dir, epId));
   if (!source) {
     throw new NotFoundError(
@@ -147,21 +149,20 @@ export function videoMeta(ctx: JobsContext, epId: string): SourceJson {
  * outside the data directory is kept. Stalled jobs are ended; a live job refuses the delete.
  * @throws NotFoundError for an unknown episode; StageBusyError (409) while a stage job is alive
  */
-export function removeEpisode(ctx: JobsContext, epId: string): void {
+export async function removeEpisode(ctx: JobsContext, epId: string): Promise<void> {
   const id = parseEpisodeId(epId);
-  ctx.db
-    .transaction(() => {
-      for (const job of listActiveJobs(ctx.db, id)) {
-        if (!isStalled(ctx, job) && job.state === 'running') {
-          throw new StageBusyError(
-            `${job.stage} of ${id} is running: cancel it before deleting the episode`,
-            viewJob(ctx, job),
-          );
-        }
-        abandon(ctx, job, 'episode deleted', 'cancelled');
+  await transact(ctx.db, async (db) => {
+    const tx: JobsContext = { ...ctx, db };
+    for (const job of await listActiveJobs(db, id)) {
+      if (!isStalled(tx, job) && job.state === 'running') {
+        throw new StageBusyError(
+          `${job.stage} of ${id} is running: cancel it before deleting the episode`,
+          await viewJob(tx, job),
+        );
       }
-      deleteEpisode(ctx.db, id);
-    })
-    .immediate();
+      await abandon(tx, job, 'episode deleted', 'cancelled');
+    }
+    await deleteEpisode(db, id);
+  });
   rmSync(episodeDir(ctx.config.data_dir, id), { recursive: true, force: true });
 }

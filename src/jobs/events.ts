@@ -71,7 +71,7 @@ export async function* jobEvents(
   jobId: string,
   signal: AbortSignal,
 ): AsyncGenerator<JobEvent> {
-  let job = getJob(ctx.db, jobId);
+  let job = await getJob(ctx.db, jobId);
   if (!job) {
     throw new NotFoundError(
       `Job ${jobId} does not exist: list running jobs with GET /episodes/{ep_id}/jobs/running`,
@@ -81,11 +81,11 @@ export async function* jobEvents(
   let lastProgress = '';
   let lastState = '';
   while (!signal.aborted) {
-    job = getJob(ctx.db, jobId) ?? job;
+    job = (await getJob(ctx.db, jobId)) ?? job;
     for (const line of linesOfJob(tail.read(), job)) {
       yield { event: 'log', data: { ...line, noisy: isNoisy(line) } };
     }
-    const stalled = noticeStall(ctx, job);
+    const stalled = await noticeStall(ctx, job);
     const cancelRequested = !isFinal(job) && job.cancel_requested_at !== null;
     const state = JSON.stringify([job.state, stalled, cancelRequested]);
     if (state !== lastState) {
@@ -101,7 +101,7 @@ export async function* jobEvents(
       yield { event: 'progress', data: { ...progress, heartbeat_at: job.heartbeat_at } };
     }
     if (isFinal(job)) {
-      yield { event: 'end', data: viewJob(ctx, job) };
+      yield { event: 'end', data: await viewJob(ctx, job) };
       return;
     }
     await sleep(ctx.config.jobs.poll_ms, undefined, { signal }).catch(() => undefined);

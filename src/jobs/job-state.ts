@@ -1,7 +1,7 @@
 /**
  * @module Job state changes as the jobs layer sees them: each runs the store's transition, the lock file change
- * and the `runtime.json` mirror in ONE SQLite IMMEDIATE transaction, so that processes sharing the data directory
- * see them in a single order.
+ * and the `runtime.json` mirror in ONE serialised database transaction (`transact`: SQLite BEGIN IMMEDIATE, or
+ * PostgreSQL's transaction lock), so that processes sharing the data directory see them in a single order.
  */
 import {
   claimJob,
@@ -15,6 +15,7 @@ import {
   requestJobCancel,
   requeueJob,
   runPaths,
+  transact,
   writeMarker,
   type Job,
   type JobProgress,
@@ -27,15 +28,18 @@ function lockOf(ctx: JobsContext, job: Job): string {
   return lockFile(ctx.config.data_dir, job.ep_id, job.stage);
 }
 
-/** Runs `change` in one SQLite IMMEDIATE transaction. */
-function atomically<T>(ctx: JobsContext, change: () => T): T {
-  return ctx.db.transaction(change).immediate();
+/**
+ * Runs `change` in one serialised transaction, with a context whose `db` is the transaction (nothing in `change`
+ * may use the outer handle).
+ */
+function atomically<T>(ctx: JobsContext, change: (tx: JobsContext) => Promise<T>): Promise<T> {
+  return transact(ctx.db, (db) => change({ ...ctx, db }));
 }
 
 /** Releases the job's lock (when it still names the job) and updates runtime.json. */
-function releaseLock(ctx: JobsContext, job: Job): void {
-  removeLock(lockOf(ctx, job), job.job_id);
-  syncRuntime(ctx.config.data_dir, ctx.db, job.ep_id);
+async function releaseLock(tx: JobsContext, job: Job): Promise<void> {
+  removeLock(lockOf(tx, job), job.job_id);
+  await syncRuntime(tx.config.data_dir, tx.db, job.ep_id);
 }
 
 /**
@@ -43,16 +47,16 @@ function releaseLock(ctx: JobsContext, job: Job): void {
  * @returns the running job, or null when it is no longer queued (cancelled first)
  * @throws NotFoundError when the job does not exist
  */
-export function claim(ctx: JobsContext, queued: Job): Job | null {
-  return atomically(ctx, () => {
-    const job = claimJob(ctx.db, queued.job_id, { host: ctx.host, pid: ctx.pid });
+export function claim(ctx: JobsContext, queued: Job): Promise<Job | null> {
+  return atomically(ctx, async (tx) => {
+    const job = await claimJob(tx.db, queued.job_id, { host: tx.host, pid: tx.pid });
     if (job) {
-      updateLock(lockOf(ctx, job), job.job_id, {
-        pid: ctx.pid,
-        host: ctx.host,
+      updateLock(lockOf(tx, job), job.job_id, {
+        pid: tx.pid,
+        host: tx.host,
         heartbeat_at: job.heartbeat_at!,
       });
-      syncRuntime(ctx.config.data_dir, ctx.db, job.ep_id);
+      await syncRuntime(tx.config.data_dir, tx.db, job.ep_id);
     }
     return job;
   });
@@ -62,11 +66,11 @@ export function claim(ctx: JobsContext, queued: Job): Job | null {
  * Records the spawned child process of a running job (`recordJobChild`, runtime.json pid).
  * @returns the job, or null when it is no longer running
  */
-export function recordChild(ctx: JobsContext, job: Job, childPid: number): Job | null {
-  return atomically(ctx, () => {
-    const row = recordJobChild(ctx.db, job.job_id, childPid);
+export function recordChild(ctx: JobsContext, job: Job, childPid: number): Promise<Job | null> {
+  return atomically(ctx, async (tx) => {
+    const row = await recordJobChild(tx.db, job.job_id, childPid);
     if (row) {
-      syncRuntime(ctx.config.data_dir, ctx.db, job.ep_id);
+      await syncRuntime(tx.config.data_dir, tx.db, job.ep_id);
     }
     return row;
   });
@@ -83,11 +87,11 @@ export function beat(
   job: Job,
   progress: JobProgress | null,
   at: Date,
-): Job | null {
-  return atomically(ctx, () => {
-    const row = heartbeatJob(ctx.db, job.job_id, progress, at);
+): Promise<Job | null> {
+  return atomically(ctx, async (tx) => {
+    const row = await heartbeatJob(tx.db, job.job_id, progress, at);
     if (row) {
-      updateLock(lockOf(ctx, job), job.job_id, { heartbeat_at: row.heartbeat_at! });
+      updateLock(lockOf(tx, job), job.job_id, { heartbeat_at: row.heartbeat_at! });
     }
     return row;
   });
@@ -99,11 +103,11 @@ export function beat(
  * @returns the job after the change
  * @throws NotFoundError when the job does not exist
  */
-export function askCancel(ctx: JobsContext, jobId: string): Job {
-  return atomically(ctx, () => {
-    const row = requestJobCancel(ctx.db, jobId);
+export function askCancel(ctx: JobsContext, jobId: string): Promise<Job> {
+  return atomically(ctx, async (tx) => {
+    const row = await requestJobCancel(tx.db, jobId);
     if (row.state === 'cancelled') {
-      releaseLock(ctx, row);
+      await releaseLock(tx, row);
     }
     return row;
   });
@@ -121,17 +125,17 @@ export function settle(
     error?: string | null;
     progress?: JobProgress | null;
   },
-): Job | null {
-  return atomically(ctx, () => {
-    const row = finishJob(ctx.db, job.job_id, end);
-    releaseLock(ctx, job);
+): Promise<Job | null> {
+  return atomically(ctx, async (tx) => {
+    const row = await finishJob(tx.db, job.job_id, end);
+    await releaseLock(tx, job);
     return row;
   });
 }
 
 /**
  * Ends a job whose runner is gone (lock takeover, cancel or resume of a stalled job): `endLostJob`, its lock
- * released, runtime.json cleared.
+ * released, runtime.json cleared. Called with a transaction's context, it joins that transaction.
  * @returns the ended job, or null when it was final already
  */
 export function abandon(
@@ -139,10 +143,10 @@ export function abandon(
   job: Job,
   reason: string,
   state: 'error' | 'cancelled',
-): Job | null {
-  return atomically(ctx, () => {
-    const row = endLostJob(ctx.db, job.job_id, reason, state);
-    releaseLock(ctx, job);
+): Promise<Job | null> {
+  return atomically(ctx, async (tx) => {
+    const row = await endLostJob(tx.db, job.job_id, reason, state);
+    await releaseLock(tx, job);
     return row;
   });
 }
@@ -151,11 +155,11 @@ export function abandon(
  * Puts a running job back in the queue (worker shutdown): `requeueJob`; it keeps its lock, as a queued job does.
  * @returns the queued job, or null when it was no longer running
  */
-export function requeue(ctx: JobsContext, job: Job): Job | null {
-  return atomically(ctx, () => {
-    const row = requeueJob(ctx.db, job.job_id);
+export function requeue(ctx: JobsContext, job: Job): Promise<Job | null> {
+  return atomically(ctx, async (tx) => {
+    const row = await requeueJob(tx.db, job.job_id);
     if (row) {
-      syncRuntime(ctx.config.data_dir, ctx.db, job.ep_id);
+      await syncRuntime(tx.config.data_dir, tx.db, job.ep_id);
     }
     return row;
   });

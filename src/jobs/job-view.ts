@@ -58,13 +58,17 @@ export interface JobView {
 }
 
 /**
- * Builds the view of a job; notices (and logs once) a stall.
+ * Builds the view of a job; notices (records and logs once) a stall.
  * @param ctx - jobs context
  * @param job - the row
  * @param now - the time
  * @returns the view
  */
-export function viewJob(ctx: JobsContext, job: Job, now: Date = new Date()): JobView {
+export async function viewJob(
+  ctx: JobsContext,
+  job: Job,
+  now: Date = new Date(),
+): Promise<JobView> {
   const dataDir = ctx.config.data_dir;
   const active = job.state === 'queued' || job.state === 'running';
   const progress = (active ? readJobProgress(dataDir, job) : null) ?? job.progress;
@@ -80,7 +84,7 @@ export function viewJob(ctx: JobsContext, job: Job, now: Date = new Date()): Job
     progress: viewProgress(progress),
     heartbeat_at: job.heartbeat_at,
     heartbeat_age_s: ageS === null || !active ? null : Math.round(ageS * 10) / 10,
-    stalled: noticeStall(ctx, job, now),
+    stalled: await noticeStall(ctx, job, now),
     cancel_requested: active && job.cancel_requested_at !== null,
     error: job.error,
     profile: job.profile,

@@ -33,7 +33,7 @@ export function createLocalRunner(ctx: JobsContext): JobRunner {
         },
         jobs.local_max_threads,
       );
-      const job = admitJob(ctx, {
+      const job = await admitJob(ctx, {
         ...request,
         stage,
         mode: 'local',

@@ -1,7 +1,7 @@
 /**
  * @module The stage lock `episodes/{ep_id}/locks/{stage}.lock`: created with O_EXCL, holding the runner's pid, host,
- * job id, start time and heartbeat. Callers change it only inside a SQLite IMMEDIATE transaction (see
- * job-state.ts), which serialises every reader and writer across processes sharing the data directory.
+ * job id, start time and heartbeat. Callers change it only inside a serialised database transaction (see
+ * job-state.ts), which orders every reader and writer across processes sharing the data directory.
  */
 import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';

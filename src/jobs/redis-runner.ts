@@ -28,7 +28,7 @@ export function createRedisRunner(ctx: JobsContext, queue: Queue<QueueJobData>):
   return {
     mode: 'redis',
     async start(stage: Stage, request: JobRequest, opts: StartOptions = {}): Promise<Job> {
-      const job = admitJob(ctx, {
+      const job = await admitJob(ctx, {
         ...request,
         stage,
         mode: 'redis',
@@ -46,7 +46,7 @@ export function createRedisRunner(ctx: JobsContext, queue: Queue<QueueJobData>):
           removeOnFail: KEEP_FINISHED,
         });
       } catch (cause) {
-        abandon(ctx, job, `could not be queued: ${String(cause)}`, 'error');
+        await abandon(ctx, job, `could not be queued: ${String(cause)}`, 'error');
         throw new QueueUnavailableError({ cause });
       }
       logJob(ctx.config.data_dir, job, 'info', 'job.queued', {

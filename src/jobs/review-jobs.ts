@@ -86,19 +86,19 @@ export interface QueuedReviewResult {
  * @param job - the running job
  * @returns the finished job; the error that failed it, when one did
  */
-export function runReviewJob(
+export async function runReviewJob(
   ctx: JobsContext,
   job: ReviewJob,
-): { job: ReviewJob; failure: unknown } {
+): Promise<{ job: ReviewJob; failure: unknown }> {
   const target: ReviewTarget = { epId: job.ep_id, runId: job.run_id };
-  const report = (done: number, total: number): void => {
-    const row = reportReviewJob(ctx.db, job.job_id, { done, total });
+  const report = async (done: number, total: number): Promise<void> => {
+    const row = await reportReviewJob(ctx.db, job.job_id, { done, total });
     if (!row || row.cancel_requested_at) {
       throw new CancelledError(`${job.operation} of ${job.ep_id} was cancelled`);
     }
   };
   try {
-    const result = runReviewOperation(
+    const result = await runReviewOperation(
       ctx,
       job.operation as ReviewOperation,
       target,
@@ -107,13 +107,16 @@ export function runReviewJob(
       report,
     );
     return {
-      job: finishReviewJob(ctx.db, job.job_id, { state: 'success', result }) ?? job,
+      job: (await finishReviewJob(ctx.db, job.job_id, { state: 'success', result })) ?? job,
       failure: null,
     };
   } catch (err) {
     const state = err instanceof CancelledError ? 'cancelled' : 'error';
     const error = err instanceof Error ? err.message : String(err);
-    return { job: finishReviewJob(ctx.db, job.job_id, { state, error }) ?? job, failure: err };
+    return {
+      job: (await finishReviewJob(ctx.db, job.job_id, { state, error })) ?? job,
+      failure: err,
+    };
   }
 }
 
@@ -123,9 +126,12 @@ export function runReviewJob(
  * @param jobId - the `review_jobs` row
  * @returns the job as it ended, or null when it was not queued any more (cancelled first)
  */
-export function runQueuedReviewJob(ctx: JobsContext, jobId: string): ReviewJob | null {
-  const claimed = claimReviewJob(ctx.db, jobId, { host: ctx.host, pid: ctx.pid });
-  return claimed ? runReviewJob(ctx, claimed).job : null;
+export async function runQueuedReviewJob(
+  ctx: JobsContext,
+  jobId: string,
+): Promise<ReviewJob | null> {
+  const claimed = await claimReviewJob(ctx.db, jobId, { host: ctx.host, pid: ctx.pid });
+  return claimed ? (await runReviewJob(ctx, claimed)).job : null;
 }
 
 /** Review jobs of one API process, riding on its jobs service (mode choice and stage queue). */
@@ -158,10 +164,10 @@ export class ReviewJobsService {
     opts: { executionMode?: ExecutionMode; reviewer: string },
   ): Promise<LocalReviewResult | QueuedReviewResult> {
     const parsed: unknown = operationParamsSchemas[operation].parse(params);
-    const opened = openReview(this.ctx, target);
-    const active = findActiveReviewJob(this.ctx.db, opened.epId, operation);
+    const opened = await openReview(this.ctx, target);
+    const active = await findActiveReviewJob(this.ctx.db, opened.epId, operation);
     if (active && viewReviewJob(this.ctx, active).stalled) {
-      finishReviewJob(this.ctx.db, active.job_id, {
+      await finishReviewJob(this.ctx.db, active.job_id, {
         state: 'error',
         error: 'lost: its runner stopped reporting; a new job took its place',
       });
@@ -177,11 +183,11 @@ export class ReviewJobsService {
     };
     if (mode === 'local') {
       const startedMs = Date.now();
-      const job = insertReviewJob(this.ctx.db, {
+      const job = await insertReviewJob(this.ctx.db, {
         ...row,
         runner: { host: this.ctx.host, pid: this.ctx.pid },
       });
-      const { job: end, failure } = runReviewJob(this.ctx, job);
+      const { job: end, failure } = await runReviewJob(this.ctx, job);
       if (failure instanceof AppError && failure.status < 500) {
         throw failure;
       }
@@ -198,7 +204,7 @@ export class ReviewJobsService {
       };
     }
     const queue = this.jobs.stageQueue();
-    const job = insertReviewJob(this.ctx.db, row);
+    const job = await insertReviewJob(this.ctx.db, row);
     try {
       await queue.add(
         `${REVIEW_JOB_PREFIX}${operation}`,
@@ -206,7 +212,7 @@ export class ReviewJobsService {
         { jobId: job.job_id, removeOnComplete: KEEP_FINISHED, removeOnFail: KEEP_FINISHED },
       );
     } catch (cause) {
-      cancelReviewJob(this.ctx.db, job.job_id);
+      await cancelReviewJob(this.ctx.db, job.job_id);
       throw new QueueUnavailableError({ cause });
     }
     const workers = await countWorkers(queue);
@@ -229,8 +235,8 @@ export class ReviewJobsService {
    * @returns the view of a review job
    * @throws NotFoundError when there is no such job
    */
-  status(jobId: string): ReviewJobView {
-    return viewReviewJob(this.ctx, this.require(jobId));
+  async status(jobId: string): Promise<ReviewJobView> {
+    return viewReviewJob(this.ctx, await this.require(jobId));
   }
 
   /**
@@ -240,8 +246,8 @@ export class ReviewJobsService {
    * @throws NotFoundError when there is no such job
    */
   async cancel(jobId: string): Promise<ReviewJobView> {
-    this.require(jobId);
-    const job = cancelReviewJob(this.ctx.db, jobId)!;
+    await this.require(jobId);
+    const job = (await cancelReviewJob(this.ctx.db, jobId))!;
     if (job.mode === 'redis' && job.state === 'cancelled') {
       try {
         await this.jobs.stageQueue().remove(jobId);
@@ -252,8 +258,8 @@ export class ReviewJobsService {
     return viewReviewJob(this.ctx, job);
   }
 
-  private require(jobId: string): ReviewJob {
-    const job = getReviewJob(this.ctx.db, jobId);
+  private async require(jobId: string): Promise<ReviewJob> {
+    const job = await getReviewJob(this.ctx.db, jobId);
     if (!job) {
       throw new NotFoundError(
         `Review job ${jobId} does not exist: start one with POST /episodes/{ep_id}/refresh_similarity_async`,

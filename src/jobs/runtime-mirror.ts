@@ -1,6 +1,7 @@
 /**
  * @module Mirrors the active jobs of an episode from the database into `episodes/{ep_id}/runtime.json`. Called
- * only inside the IMMEDIATE transactions of job-state.ts, which serialise its writes across processes.
+ * only inside the serialised transactions of job-state.ts and admission.ts, which order its writes across
+ * processes.
  */
 import {
   listActiveJobs,
@@ -28,11 +29,11 @@ function activeEntry(job: Job | undefined): ActiveJob | null {
 /**
  * Rewrites `runtime.json` from the queued and running jobs of the episode (one entry per stage, null when idle).
  * @param dataDir - data directory
- * @param db - open database, inside the caller's transaction
+ * @param db - the caller's transaction
  * @param epId - episode id
  */
-export function syncRuntime(dataDir: string, db: Db, epId: EpisodeId): void {
-  const active = listActiveJobs(db, epId);
+export async function syncRuntime(dataDir: string, db: Db, epId: EpisodeId): Promise<void> {
+  const active = await listActiveJobs(db, epId);
   writeRuntime(runtimeJson(dataDir, epId), {
     schema_version: 1,
     active_jobs: Object.fromEntries(

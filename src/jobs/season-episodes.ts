@@ -145,13 +145,13 @@ export async function registerSeasonUploads(
     const items = [];
     for (const [i, file] of episodes.entries()) {
       const epId = ids[i]!;
-      const existed = getEpisode(ctx.db, epId) !== null;
-      upsertEpisode(ctx.db, { ep_id: epId });
+      const existed = (await getEpisode(ctx.db, epId)) !== null;
+      await upsertEpisode(ctx.db, { ep_id: epId });
       try {
         await saveUploadedVideo(ctx, epId, file.name, createReadStream(file.path));
       } catch (err) {
         if (!existed) {
-          deleteEpisode(ctx.db, epId);
+          await deleteEpisode(ctx.db, epId);
         }
         throw err;
       }

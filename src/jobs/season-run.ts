@@ -87,13 +87,13 @@ const CHAIN_AFTER_DETECT: Stage[] = STAGES.slice(1);
  * @returns the show id and the season's episodes that have a video, by episode number
  * @throws NotFoundError when the season has no episode with a video
  */
-export function seasonEpisodes(
+export async function seasonEpisodes(
   ctx: JobsContext,
   show: string,
   season: number,
-): { showId: string; episodes: Episode[] } {
+): Promise<{ showId: string; episodes: Episode[] }> {
   const showId = slugify(show);
-  const episodes = listEpisodes(ctx.db, { showId }).filter(
+  const episodes = (await listEpisodes(ctx.db, { showId })).filter(
     (e) => e.season === season && readSource(sourceJson(ctx.config.data_dir, e.ep_id)) !== null,
   );
   if (episodes.length === 0) {
@@ -104,9 +104,9 @@ export function seasonEpisodes(
   return { showId, episodes };
 }
 
-function refuseWhenBusy(ctx: JobsContext, episodes: Episode[]): void {
+async function refuseWhenBusy(ctx: JobsContext, episodes: Episode[]): Promise<void> {
   for (const e of episodes) {
-    const [busy] = listActiveJobs(ctx.db, e.ep_id);
+    const [busy] = await listActiveJobs(ctx.db, e.ep_id);
     if (busy) {
       throw new ConflictError(
         `${busy.stage} of ${e.ep_id} is ${busy.state}: wait for it or cancel it (POST /jobs/${busy.job_id}/cancel) before running the season`,
@@ -134,7 +134,7 @@ export async function startSeasonRun(
   season: number,
   request: SeasonRunRequest = {},
 ): Promise<QueuedSeasonRun | LocalSeasonRun> {
-  const all = seasonEpisodes(ctx, show, season);
+  const all = await seasonEpisodes(ctx, show, season);
   const { showId } = all;
   const episodes = request.epIds
     ? all.episodes.filter((e) => request.epIds!.includes(e.ep_id))
@@ -144,7 +144,7 @@ export async function startSeasonRun(
       `None of ${request.epIds?.join(', ')} is an episode of ${showId} season ${season} with a video`,
     );
   }
-  refuseWhenBusy(ctx, episodes);
+  await refuseWhenBusy(ctx, episodes);
   const { mode, warning } = await jobs.chooseMode(request.executionMode);
   const profile = request.profile ?? ctx.config.profile;
   if (mode === 'local') {
@@ -159,6 +159,13 @@ export async function startSeasonRun(
       ctx.config.jobs.local_max_threads,
     );
   }
+  const runs: SeasonRunRecord['episodes'] = [];
+  for (const e of episodes) {
+    runs.push({
+      ep_id: e.ep_id,
+      run_id: (await createRun(ctx.db, { ep_id: e.ep_id, profile })).run_id,
+    });
+  }
   const record: SeasonRunRecord = {
     schema_version: 1,
     season_job_id: `season-${randomUUID()}`,
@@ -168,10 +175,7 @@ export async function startSeasonRun(
     profile,
     created_at: new Date().toISOString(),
     ended_at: null,
-    episodes: episodes.map((e) => ({
-      ep_id: e.ep_id,
-      run_id: createRun(ctx.db, { ep_id: e.ep_id, profile }).run_id,
-    })),
+    episodes: runs,
   };
   writeSeasonRun(ctx.config.data_dir, record);
   const base = { profile: request.profile, device: request.device };

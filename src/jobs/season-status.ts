@@ -52,8 +52,10 @@ export interface SeasonRunStatus {
 }
 
 /** The newest job of each stage of the run, in stage order (absent stages left out). */
-function jobsOfRun(ctx: JobsContext, epId: string, runId: string | null): Job[] {
-  const latest = STAGES.flatMap((stage) => listStageJobs(ctx.db, epId, stage, 8));
+async function jobsOfRun(ctx: JobsContext, epId: string, runId: string | null): Promise<Job[]> {
+  const latest = (
+    await Promise.all(STAGES.map((stage) => listStageJobs(ctx.db, epId, stage, 8)))
+  ).flat();
   const run =
     runId ??
     latest.reduce<Job | null>((a, j) => (a === null || j.created_at > a.created_at ? j : a), null)
@@ -65,14 +67,14 @@ function jobsOfRun(ctx: JobsContext, epId: string, runId: string | null): Job[] 
   });
 }
 
-function progressOf(
+async function progressOf(
   ctx: JobsContext,
   episode: Episode,
   runId: string | null,
   inChain: boolean,
   now: Date,
-): SeasonEpisodeProgress {
-  const jobs = jobsOfRun(ctx, episode.ep_id, runId);
+): Promise<SeasonEpisodeProgress> {
+  const jobs = await jobsOfRun(ctx, episode.ep_id, runId);
   const base = {
     ep_id: episode.ep_id,
     episode: episode.episode,
@@ -91,7 +93,7 @@ function progressOf(
     };
   }
   const index = STAGES.indexOf(last.stage);
-  const view = viewJob(ctx, last, now);
+  const view = await viewJob(ctx, last, now);
   const stagePct =
     last.state === 'success' ? 100 : (view.progress?.pct ?? (last.state === 'queued' ? 0 : null));
   const pct =
@@ -136,18 +138,20 @@ function progressOf(
  * @returns the status; episodes outside the latest season run are reported from their latest jobs
  * @throws NotFoundError when the season has no episode with a video
  */
-export function seasonRunStatus(
+export async function seasonRunStatus(
   ctx: JobsContext,
   show: string,
   season: number,
   now: Date = new Date(),
-): SeasonRunStatus {
-  const { showId, episodes } = seasonEpisodes(ctx, show, season);
+): Promise<SeasonRunStatus> {
+  const { showId, episodes } = await seasonEpisodes(ctx, show, season);
   const record = readSeasonRun(ctx.config.data_dir, showId, season);
   const runs = new Map(record?.episodes.map((e) => [e.ep_id, e.run_id]));
   const waiting = record !== null && record.ended_at === null;
-  const items = episodes.map((e) =>
-    progressOf(ctx, e, runs.get(e.ep_id) ?? null, waiting && runs.has(e.ep_id), now),
+  const items = await Promise.all(
+    episodes.map((e) =>
+      progressOf(ctx, e, runs.get(e.ep_id) ?? null, waiting && runs.has(e.ep_id), now),
+    ),
   );
   return {
     show_id: showId,

@@ -202,8 +202,8 @@ export class JobsService {
     request: SubmitRequest,
     signal?: AbortSignal,
   ): Promise<LocalResult | QueuedResult> {
-    const epId = this.requireEpisode(request.epId);
-    const [last] = listStageJobs(this.ctx.db, epId, stage, 1);
+    const epId = await this.requireEpisode(request.epId);
+    const [last] = await listStageJobs(this.ctx.db, epId, stage, 1);
     if (!last) {
       throw new NotFoundError(
         `${stage} of ${epId} never ran as a job: start it with POST /jobs/${stage}`,
@@ -217,7 +217,7 @@ export class JobsService {
     if ((last.state === 'queued' || last.state === 'running') && !isStalled(this.ctx, last)) {
       throw new StageBusyError(
         `${stage} of ${epId} is running and not stalled: nothing to resume`,
-        viewJob(this.ctx, last),
+        await viewJob(this.ctx, last),
       );
     }
     return this.submit(
@@ -246,17 +246,17 @@ export class JobsService {
    * @throws NotFoundError when there is no such job
    */
   async cancel(jobId: string): Promise<JobStatus> {
-    const job = this.requireJob(jobId);
+    const job = await this.requireJob(jobId);
     const { data_dir: dataDir } = this.ctx.config;
     if (isStalled(this.ctx, job)) {
       killLeftoverChild(job, this.ctx.host);
-      abandon(this.ctx, job, 'cancelled while stalled', 'cancelled');
+      await abandon(this.ctx, job, 'cancelled while stalled', 'cancelled');
       settleMarker(dataDir, job, 'cancelled', 'cancelled while stalled');
       logJob(dataDir, job, 'warn', 'job.cancelled', {
         text: `${job.stage} cancelled while stalled`,
       });
     } else if (job.state === 'queued' || job.state === 'running') {
-      const row = askCancel(this.ctx, jobId);
+      const row = await askCancel(this.ctx, jobId);
       logJob(dataDir, job, 'warn', 'job.cancel_requested', {
         text: `Cancel of ${job.stage} requested`,
       });
@@ -272,7 +272,7 @@ export class JobsService {
    * @throws NotFoundError when there is no such job
    */
   async status(jobId: string): Promise<JobStatus> {
-    return this.withWorkers(this.requireJob(jobId));
+    return this.withWorkers(await this.requireJob(jobId));
   }
 
   /**
@@ -281,8 +281,9 @@ export class JobsService {
    * @throws InputError for a bad id; NotFoundError when the episode is not registered
    */
   async running(epId?: string): Promise<JobStatus[]> {
-    const id = epId === undefined ? undefined : this.requireEpisode(epId);
-    return Promise.all(listActiveJobs(this.ctx.db, id).map((j) => this.withWorkers(j)));
+    const id = epId === undefined ? undefined : await this.requireEpisode(epId);
+    const jobs = await listActiveJobs(this.ctx.db, id);
+    return Promise.all(jobs.map((j) => this.withWorkers(j)));
   }
 
   /**
@@ -296,7 +297,7 @@ export class JobsService {
   }
 
   private async withWorkers(job: Job): Promise<JobStatus> {
-    const view = viewJob(this.ctx, job);
+    const view = await viewJob(this.ctx, job);
     const active = job.state === 'queued' || job.state === 'running';
     if (job.mode !== 'redis' || !active) {
       return { ...view, workers: null, warning: null };
@@ -313,8 +314,8 @@ export class JobsService {
     return { ...view, workers, warning };
   }
 
-  private requireJob(jobId: string): Job {
-    const job = getJob(this.ctx.db, jobId);
+  private async requireJob(jobId: string): Promise<Job> {
+    const job = await getJob(this.ctx.db, jobId);
     if (!job) {
       throw new NotFoundError(
         `Job ${jobId} does not exist: list running jobs with GET /episodes/{ep_id}/jobs/running`,
@@ -323,9 +324,9 @@ export class JobsService {
     return job;
   }
 
-  private requireEpisode(epId: string): string {
+  private async requireEpisode(epId: string): Promise<string> {
     const id = parseEpisodeId(epId);
-    if (!getEpisode(this.ctx.db, id)) {
+    if (!(await getEpisode(this.ctx.db, id))) {
       throw new NotFoundError(
         `Episode ${id} is not registered: create it with POST /episodes first`,
       );

@@ -50,12 +50,17 @@ const served = (lines: LogLine[]): ServedLogLine[] =>
  * @returns the stage's job logs, newest first, then stage runs of runs without a job of this stage
  * @throws InputError for a bad id; NotFoundError for an unknown episode
  */
-export function stageLogs(ctx: JobsContext, epId: string, stage: Stage, limit: number): JobLog[] {
+export async function stageLogs(
+  ctx: JobsContext,
+  epId: string,
+  stage: Stage,
+  limit: number,
+): Promise<JobLog[]> {
   const id = parseEpisodeId(epId);
-  if (!getEpisode(ctx.db, id)) {
+  if (!(await getEpisode(ctx.db, id))) {
     throw new NotFoundError(`Episode ${id} is not registered: create it with POST /episodes first`);
   }
-  const jobs = listStageJobs(ctx.db, id, stage, limit);
+  const jobs = await listStageJobs(ctx.db, id, stage, limit);
   const logs: JobLog[] = jobs.map((job) => ({
     job_id: job.mode === 'redis' ? job.job_id : null,
     run_id: job.run_id,
@@ -67,7 +72,7 @@ export function stageLogs(ctx: JobsContext, epId: string, stage: Stage, limit: n
     lines: served(linesOfJob(readRunStageLog(ctx.config.data_dir, job), job)),
   }));
   const withJobs = new Set(jobs.map((j) => j.run_id));
-  for (const run of listRuns(ctx.db, id).filter((r) => !withJobs.has(r.run_id))) {
+  for (const run of (await listRuns(ctx.db, id)).filter((r) => !withJobs.has(r.run_id))) {
     const lines = readRunStageLog(ctx.config.data_dir, { ep_id: id, run_id: run.run_id, stage });
     const marker = readMarker(runPaths(ctx.config.data_dir, id, run.run_id).marker(stage));
     if (lines.length > 0 && logs.length < limit) {

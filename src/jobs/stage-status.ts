@@ -187,26 +187,34 @@ function statusOf(
  * @returns every stage's status
  * @throws InputError for a bad id; NotFoundError for an unknown episode or run
  */
-export function episodeStatus(ctx: JobsContext, epId: string, runId?: string): EpisodeStatus {
+export async function episodeStatus(
+  ctx: JobsContext,
+  epId: string,
+  runId?: string,
+): Promise<EpisodeStatus> {
   const id = parseEpisodeId(epId);
-  if (!getEpisode(ctx.db, id)) {
+  if (!(await getEpisode(ctx.db, id))) {
     throw new NotFoundError(`Episode ${id} is not registered: create it with POST /episodes first`);
   }
-  const run = runId === undefined ? (latestRun(ctx.db, id)?.run_id ?? null) : parseRunId(runId);
-  if (run !== null && runId !== undefined && !listRuns(ctx.db, id).some((r) => r.run_id === run)) {
+  const run =
+    runId === undefined ? ((await latestRun(ctx.db, id))?.run_id ?? null) : parseRunId(runId);
+  if (
+    run !== null &&
+    runId !== undefined &&
+    !(await listRuns(ctx.db, id)).some((r) => r.run_id === run)
+  ) {
     throw new NotFoundError(
       `Run ${run} is not a run of ${id}: leave run_id out to see the latest run`,
     );
   }
-  const active = listActiveJobs(ctx.db, id).filter((j) => j.run_id === run);
+  const active = (await listActiveJobs(ctx.db, id)).filter((j) => j.run_id === run);
   const paths = run === null ? null : runPaths(ctx.config.data_dir, id, run);
   const source = readSource(sourceJson(ctx.config.data_dir, id));
-  const stages = Object.fromEntries(
-    STAGES.map((stage) => {
-      const job = active.find((j) => j.stage === stage);
-      const view = job ? viewJob(ctx, job) : null;
-      return [stage, statusOf(ctx, stage, paths, view, source)];
-    }),
-  ) as Record<Stage, StageStatusView>;
+  const stages = {} as Record<Stage, StageStatusView>;
+  for (const stage of STAGES) {
+    const job = active.find((j) => j.stage === stage);
+    const view = job ? await viewJob(ctx, job) : null;
+    stages[stage] = statusOf(ctx, stage, paths, view, source);
+  }
   return { ep_id: id, run_id: run, stages };
 }

@@ -31,15 +31,20 @@ export function isStalled(ctx: JobsContext, job: Job, now: Date = new Date()): b
 }
 
 /**
- * Checks a job for a stall and, the first time one is seen, records it and logs `job.stalled` with the reason.
+ * Checks a job for a stall and, the first time one is seen, records it (async) and logs `job.stalled` with the
+ * reason.
  * @returns true when the job is stalled
  */
-export function noticeStall(ctx: JobsContext, job: Job, now: Date = new Date()): boolean {
+export async function noticeStall(
+  ctx: JobsContext,
+  job: Job,
+  now: Date = new Date(),
+): Promise<boolean> {
   const verdict = runnerVerdict(ctx, job, now);
   if (verdict === null || verdict.live) {
     return false;
   }
-  if (markJobStalled(ctx.db, job.job_id, now)) {
+  if (await markJobStalled(ctx.db, job.job_id, now)) {
     logJob(ctx.config.data_dir, job, 'warn', 'job.stalled', {
       text: `Job stalled: ${verdict.reason}; resume or cancel it`,
       reason: verdict.reason,

@@ -92,7 +92,7 @@ export async function superviseJob(
     logJob(dataDir, job, 'error', 'job.failed', {
       text: `${opts.label} ${job.stage} failed: ${message}`,
     });
-    return settle(ctx, job, { state: 'error', error: message }) ?? job;
+    return (await settle(ctx, job, { state: 'error', error: message })) ?? job;
   }
   for (const note of plan.notes) {
     logJob(dataDir, job, 'warn', 'job.adjusted', { text: `${opts.label} ${note}` });
@@ -113,7 +113,7 @@ export async function superviseJob(
   const exit = childExit(child);
   let exited = false;
   void exit.then(() => (exited = true));
-  recordChild(ctx, job, child.pid!);
+  await recordChild(ctx, job, child.pid!);
 
   let stop: StopReason | null = null;
   let stopping: Promise<void> = Promise.resolve();
@@ -124,7 +124,7 @@ export async function superviseJob(
     if (exited || stop) {
       continue;
     }
-    const row = getJob(ctx.db, job.job_id);
+    const row = await getJob(ctx.db, job.job_id);
     if (opts.signal?.aborted || row?.cancel_requested_at) {
       stop = 'cancelled';
     } else if (row?.state !== 'running') {
@@ -138,7 +138,7 @@ export async function superviseJob(
       if (stageBeat && stageBeat.seq !== lastSeq) {
         lastBeatMs = Date.now();
         lastSeq = stageBeat.seq;
-        const beaten = beat(ctx, job, stageBeat.progress, stageBeat.at);
+        const beaten = await beat(ctx, job, stageBeat.progress, stageBeat.at);
         if (beaten) {
           await opts.onHeartbeat?.(beaten);
         }
@@ -157,14 +157,14 @@ export async function superviseJob(
     logJob(dataDir, job, 'warn', 'job.requeued', {
       text: `${opts.label} ${job.stage} put back in the queue after ${elapsed()}: the worker is shutting down`,
     });
-    return requeue(ctx, job) ?? job;
+    return (await requeue(ctx, job)) ?? job;
   }
   if (stop === 'lost') {
     // Another process ended the job (and may run a new one in this run): leave the marker to it.
     logJob(dataDir, job, 'warn', 'job.lost', {
       text: `${opts.label} ${job.stage} ${STOP_TEXT.lost}`,
     });
-    return getJob(ctx.db, job.job_id) ?? job;
+    return (await getJob(ctx.db, job.job_id)) ?? job;
   }
   if (stop) {
     const state = stop === 'timeout' ? 'error' : 'cancelled';
@@ -173,13 +173,17 @@ export async function superviseJob(
     logJob(dataDir, job, 'warn', `job.${stop}`, {
       text: `${opts.label} ${job.stage} ${STOP_TEXT[stop]} after ${elapsed()}`,
     });
-    return settle(ctx, job, { state, error, progress }) ?? getJob(ctx.db, job.job_id) ?? job;
+    return (
+      (await settle(ctx, job, { state, error, progress })) ??
+      (await getJob(ctx.db, job.job_id)) ??
+      job
+    );
   }
   if (code === 0) {
     logJob(dataDir, job, 'info', 'job.completed', {
       text: `${opts.label} ${job.stage} completed in ${elapsed()}`,
     });
-    return settle(ctx, job, { state: 'success', progress }) ?? job;
+    return (await settle(ctx, job, { state: 'success', progress })) ?? job;
   }
   const marker = readMarker(runPaths(dataDir, job.ep_id, job.run_id).marker(job.stage));
   const markerError = marker && marker.started_at >= job.started_at! ? marker.error : null;
@@ -189,5 +193,5 @@ export async function superviseJob(
   logJob(dataDir, job, 'error', 'job.failed', {
     text: `${opts.label} ${job.stage} failed after ${elapsed()}: ${error}`,
   });
-  return settle(ctx, job, { state: 'error', error, progress }) ?? job;
+  return (await settle(ctx, job, { state: 'error', error, progress })) ?? job;
 }

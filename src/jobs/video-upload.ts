@@ -31,12 +31,16 @@ export interface UploadInfo {
 /**
  * @throws StageBusyError (409) while a stage job of the episode is queued or running (not stalled)
  */
-export function refuseWhileJobRuns(ctx: JobsContext, epId: string, what: string): void {
-  for (const job of listActiveJobs(ctx.db, parseEpisodeId(epId))) {
+export async function refuseWhileJobRuns(
+  ctx: JobsContext,
+  epId: string,
+  what: string,
+): Promise<void> {
+  for (const job of await listActiveJobs(ctx.db, parseEpisodeId(epId))) {
     if (!isStalled(ctx, job)) {
       throw new StageBusyError(
         `${job.stage} of ${epId} is ${job.state}: wait for it or cancel it before ${what}`,
-        viewJob(ctx, job),
+        await viewJob(ctx, job),
       );
     }
   }
@@ -104,7 +108,7 @@ export async function storeUploadedVideo(
   info: UploadInfo = {},
 ): Promise<void> {
   const { upload_max_bytes: limit, upload_min_free_bytes: headroom } = ctx.config.api;
-  refuseWhileJobRuns(ctx, epId, 'changing its video');
+  await refuseWhileJobRuns(ctx, epId, 'changing its video');
   if (info.declaredBytes !== undefined && info.declaredBytes > limit + 64 * 1024) {
     body.resume();
     throw tooLarge(limit);
@@ -132,7 +136,7 @@ export async function storeUploadedVideo(
       );
     }
     await probeVideo(tmp);
-    refuseWhileJobRuns(ctx, epId, 'changing its video');
+    await refuseWhileJobRuns(ctx, epId, 'changing its video');
     const path = join(dir, `source${ext}`);
     renameSync(tmp, path);
     for (const old of readdirSync(dir)) {

@@ -43,19 +43,19 @@ export function startWorker(ctx: JobsContext): StageWorker {
     token?: string,
   ): Promise<{ state: string }> {
     if (queued.name.startsWith(REVIEW_JOB_PREFIX)) {
-      const ended = runQueuedReviewJob(ctx, queued.data.job_id);
+      const ended = await runQueuedReviewJob(ctx, queued.data.job_id);
       if (ended?.state === 'error') {
         throw new UnrecoverableError(ended.error ?? 'review operation failed');
       }
       return { state: ended?.state ?? 'cancelled' };
     }
-    const row = getJob(ctx.db, queued.data.job_id);
+    const row = await getJob(ctx.db, queued.data.job_id);
     if (!row) {
       throw new UnrecoverableError(
         `Job ${queued.data.job_id} is not in the database of ${ctx.config.data_dir}`,
       );
     }
-    const job = claim(ctx, row);
+    const job = await claim(ctx, row);
     if (!job) {
       // Cancelled (or ended) before this worker got to it: nothing to run.
       return { state: row.state };

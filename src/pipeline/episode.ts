@@ -69,7 +69,7 @@ export async function registerEpisode(
     registered_at: new Date().toISOString(),
     probe,
   };
-  upsertEpisode(db, {
+  await upsertEpisode(db, {
     ep_id: epId,
     video_path: absPath,
     title: naming.title,

@@ -120,16 +120,19 @@ const round4 = (v: number): number => Math.round(v * 10_000) / 10_000;
  * @param showId - show id
  * @returns the show's seasons with their episode counts, ascending (empty for a show without episodes)
  */
-export function listSeasons(deps: Pick<ReportDeps, 'db'>, showId: string): SeasonSummary[] {
+export async function listSeasons(
+  deps: Pick<ReportDeps, 'db'>,
+  showId: string,
+): Promise<SeasonSummary[]> {
   const counts = new Map<number, number>();
-  for (const ep of listEpisodes(deps.db, { showId })) {
+  for (const ep of await listEpisodes(deps.db, { showId })) {
     counts.set(ep.season, (counts.get(ep.season) ?? 0) + 1);
   }
   return [...counts].map(([season, episodes]) => ({ season, episodes }));
 }
 
-function newestClusteredRun(deps: ReportDeps, ep: Episode): string | null {
-  const run = listRuns(deps.db, ep.ep_id).find(
+async function newestClusteredRun(deps: ReportDeps, ep: Episode): Promise<string | null> {
+  const run = (await listRuns(deps.db, ep.ep_id)).find(
     (r) =>
       readMarker(runPaths(deps.config.data_dir, ep.ep_id, r.run_id).marker('cluster'))?.status ===
       'success',
@@ -137,8 +140,16 @@ function newestClusteredRun(deps: ReportDeps, ep: Episode): string | null {
   return run?.run_id ?? null;
 }
 
-function staleStages(deps: ReportDeps, epId: string, runId: string | null): string[] {
-  const status = episodeStatus(createJobsContext(deps.config, deps.db), epId, runId ?? undefined);
+async function staleStages(
+  deps: ReportDeps,
+  epId: string,
+  runId: string | null,
+): Promise<string[]> {
+  const status = await episodeStatus(
+    createJobsContext(deps.config, deps.db),
+    epId,
+    runId ?? undefined,
+  );
   return STAGES.filter((s) => status.stages[s].status === 'stale');
 }
 
@@ -147,8 +158,8 @@ interface EpisodeResult {
   intervals: Map<string, Interval[]>;
 }
 
-function episodeResult(deps: ReportDeps, ep: Episode): EpisodeResult {
-  const runId = newestClusteredRun(deps, ep);
+async function episodeResult(deps: ReportDeps, ep: Episode): Promise<EpisodeResult> {
+  const runId = await newestClusteredRun(deps, ep);
   const row: SeasonEpisode = {
     ep_id: ep.ep_id,
     episode: ep.episode,
@@ -160,7 +171,7 @@ function episodeResult(deps: ReportDeps, ep: Episode): EpisodeResult {
     unassigned_s: 0,
     identities_unassigned: 0,
     conflicts: 0,
-    stale_stages: staleStages(deps, ep.ep_id, runId),
+    stale_stages: await staleStages(deps, ep.ep_id, runId),
     error: null,
   };
   const intervals = new Map<string, Interval[]>();
@@ -169,7 +180,7 @@ function episodeResult(deps: ReportDeps, ep: Episode): EpisodeResult {
   }
   try {
     const target = { epId: ep.ep_id, runId };
-    const live = episodeCastScreentime(deps, target);
+    const live = await episodeCastScreentime(deps, target);
     row.duration_s = live.duration_s;
     row.review_version = live.review?.version ?? null;
     row.cast = live.cast.map((c) => ({
@@ -180,7 +191,7 @@ function episodeResult(deps: ReportDeps, ep: Episode): EpisodeResult {
     }));
     row.unassigned_s = live.unassigned.seconds;
     row.identities_unassigned = live.identities.filter((i) => i.cast_id === null).length;
-    row.conflicts = openReview(deps, target).state.conflicts.length;
+    row.conflicts = (await openReview(deps, target)).state.conflicts.length;
     for (const c of live.cast) {
       intervals.set(c.cast_id, c.intervals);
     }
@@ -202,19 +213,26 @@ function episodeResult(deps: ReportDeps, ep: Episode): EpisodeResult {
  * @returns the season report: episodes by number, cast members by season seconds, co-appearance matrix
  * @throws NotFoundError (`NOT_FOUND`) when the show is unknown or has no episode in that season
  */
-export function seasonScreentime(deps: ReportDeps, showId: string, season: number): SeasonReport {
-  if (!listShows(deps.db).some((s) => s.show_id === showId)) {
+export async function seasonScreentime(
+  deps: ReportDeps,
+  showId: string,
+  season: number,
+): Promise<SeasonReport> {
+  if (!(await listShows(deps.db)).some((s) => s.show_id === showId)) {
     throw new NotFoundError(`Show ${showId} is unknown: GET /shows lists the shows`);
   }
-  const episodes = listEpisodes(deps.db, { showId }).filter((e) => e.season === season);
+  const episodes = (await listEpisodes(deps.db, { showId })).filter((e) => e.season === season);
   if (episodes.length === 0) {
-    const have = listSeasons(deps, showId).map((s) => s.season);
+    const have = (await listSeasons(deps, showId)).map((s) => s.season);
     throw new NotFoundError(
       `Show ${showId} has no episode in season ${season}` +
         (have.length > 0 ? ` (its seasons: ${have.join(', ')})` : ': register episodes first'),
     );
   }
-  const results = episodes.map((ep) => episodeResult(deps, ep));
+  const results: EpisodeResult[] = [];
+  for (const ep of episodes) {
+    results.push(await episodeResult(deps, ep));
+  }
   const totalDurationS = round3(results.reduce((sum, r) => sum + (r.row.duration_s ?? 0), 0));
   const byCast = new Map<string, SeasonCastMember>();
   for (const { row } of results) {

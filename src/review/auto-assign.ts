@@ -93,13 +93,13 @@ const rankOf = (tier: Tier): number => TIERS.indexOf(tier);
  * @returns what was assigned and what stayed a suggestion (both empty with tier `off` or no cast member)
  * @throws NotFoundError for an unknown episode or run; ConflictError when the run has no successful cluster
  */
-export function autoAssign(
+export async function autoAssign(
   deps: ReviewDeps,
   target: ReviewTarget,
   opts: { tier?: AutoAssignTier } = {},
-): AutoAssignResult {
+): Promise<AutoAssignResult> {
   const tier = opts.tier ?? deps.config.review.auto_assign_tier;
-  const opened = openReview(deps, target);
+  const opened = await openReview(deps, target);
   const result: AutoAssignResult = {
     ep_id: opened.epId,
     run_id: opened.runId,
@@ -110,11 +110,14 @@ export function autoAssign(
   if (tier === 'off') {
     return result;
   }
-  const ctx = suggestionContext(deps, opened);
+  const ctx = await suggestionContext(deps, opened);
   if (ctx.cast.size === 0 || ctx.refs.length === 0) {
     return result;
   }
-  const edits = listEdits(deps.db, opened.review.review_id, { limit: 1e6, offset: 0 }).items;
+  const { items: edits } = await listEdits(deps.db, opened.review.review_id, {
+    limit: 1e6,
+    offset: 0,
+  });
   const touched = personTouched(edits);
   const centroids = identityCentroids(opened.state, ctx.tracks);
   const candidates: AutoAssignment[] = [];
@@ -149,19 +152,21 @@ export function autoAssign(
     result.assigned.push(cand);
   }
   if (result.assigned.length > 0) {
-    result.version = editReview(
-      deps,
-      { epId: opened.epId, runId: opened.runId },
-      {
-        kind: 'assign',
-        assignments: result.assigned.map((a) => ({
-          identity_id: a.identity_id,
-          cast_id: a.cast_id,
-          tier: a.tier,
-          similarity: a.similarity,
-        })),
-      },
-      { reviewer: SYSTEM_REVIEWER, expectedVersion: opened.review.version },
+    result.version = (
+      await editReview(
+        deps,
+        { epId: opened.epId, runId: opened.runId },
+        {
+          kind: 'assign',
+          assignments: result.assigned.map((a) => ({
+            identity_id: a.identity_id,
+            cast_id: a.cast_id,
+            tier: a.tier,
+            similarity: a.similarity,
+          })),
+        },
+        { reviewer: SYSTEM_REVIEWER, expectedVersion: opened.review.version },
+      )
     ).version;
   }
   return result;
@@ -175,11 +180,14 @@ export function autoAssign(
  * @returns one result per episode with a clustered run
  * @throws whatever the database throws; episodes without a clustered run are passed over
  */
-export function autoAssignShow(deps: ReviewDeps, showId: string): AutoAssignResult[] {
+export async function autoAssignShow(
+  deps: ReviewDeps,
+  showId: string,
+): Promise<AutoAssignResult[]> {
   const out: AutoAssignResult[] = [];
-  for (const ep of listEpisodes(deps.db, { showId })) {
+  for (const ep of await listEpisodes(deps.db, { showId })) {
     try {
-      out.push(autoAssign(deps, { epId: ep.ep_id }));
+      out.push(await autoAssign(deps, { epId: ep.ep_id }));
     } catch (err) {
       // An episode that was never clustered (or whose run lost its artifacts) has nothing to name yet.
       if (!(err instanceof ConflictError || err instanceof NotFoundError)) {

@@ -10,6 +10,7 @@ import {
   createCastMember,
   getCastMember,
   slugify,
+  transact,
   updateCastMember,
   type CastInput,
   type CastMember,
@@ -82,17 +83,19 @@ function pick<T extends string>(
 
 /**
  * Imports cast members from CSV.
+ *
+ * Effects (one transaction): creates or updates the cast member of each row; a bad row rolls every row back.
  * @param db - open database
  * @param showId - show id (created when absent)
  * @param csv - CSV text with a header line
  * @returns created and updated counts, and the cast members of the file in order
  * @throws InputError naming the line for a missing `name` column or value, an unknown column, role or status
  */
-export function importCastCsv(
+export async function importCastCsv(
   db: Db,
   showId: string,
   csv: string,
-): { created: number; updated: number; items: CastMember[] } {
+): Promise<{ created: number; updated: number; items: CastMember[] }> {
   const [header, ...rows] = parseCsv(csv);
   const cols = (header ?? []).map((h) => h.trim().toLowerCase());
   const unknown = cols.filter((c) => !(COLUMNS as readonly string[]).includes(c));
@@ -101,35 +104,35 @@ export function importCastCsv(
       `The cast CSV needs a header with name and optionally ${COLUMNS.filter((c) => c !== 'name').join(', ')}${unknown.length > 0 ? `; unknown column ${unknown.join(', ')}` : ''}`,
     );
   }
-  return db
-    .transaction(() => {
-      let created = 0;
-      let updated = 0;
-      const items = rows.map((row, k) => {
-        const line = k + 2;
-        const get = (c: string): string => row[cols.indexOf(c)]?.trim() ?? '';
-        const name = get('name');
-        if (name === '') {
-          throw new InputError(`Line ${line}: the name is empty`);
-        }
-        const input: CastInput = {
-          name,
-          aliases: get('aliases')
-            .split(';')
-            .map((a) => a.trim())
-            .filter((a) => a !== ''),
-          role: pick(get('role'), CAST_ROLES, 'role', line),
-          status: pick(get('status'), CAST_STATUSES, 'status', line),
-        };
-        const castId = get('cast_id') || slugify(name).slice(0, 64).replace(/-+$/, '');
-        if (castId !== '' && getCastMember(db, showId, castId)) {
-          updated++;
-          return updateCastMember(db, showId, castId, input);
-        }
+  return transact(db, async (tx) => {
+    let created = 0;
+    let updated = 0;
+    const items: CastMember[] = [];
+    for (const [k, row] of rows.entries()) {
+      const line = k + 2;
+      const get = (c: string): string => row[cols.indexOf(c)]?.trim() ?? '';
+      const name = get('name');
+      if (name === '') {
+        throw new InputError(`Line ${line}: the name is empty`);
+      }
+      const input: CastInput = {
+        name,
+        aliases: get('aliases')
+          .split(';')
+          .map((a) => a.trim())
+          .filter((a) => a !== ''),
+        role: pick(get('role'), CAST_ROLES, 'role', line),
+        status: pick(get('status'), CAST_STATUSES, 'status', line),
+      };
+      const castId = get('cast_id') || slugify(name).slice(0, 64).replace(/-+$/, '');
+      if (castId !== '' && (await getCastMember(tx, showId, castId))) {
+        updated++;
+        items.push(await updateCastMember(tx, showId, castId, input));
+      } else {
         created++;
-        return createCastMember(db, showId, { ...input, cast_id: castId || undefined });
-      });
-      return { created, updated, items };
-    })
-    .immediate();
+        items.push(await createCastMember(tx, showId, { ...input, cast_id: castId || undefined }));
+      }
+    }
+    return { created, updated, items };
+  });
 }

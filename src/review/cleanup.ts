@@ -26,6 +26,7 @@ import {
 
 export type { CleanupCut, CleanupFigures };
 import { editReview } from './edits.ts';
+import type { ReportProgress } from './operations.ts';
 import { planEdit, type EditRequest } from './plan.ts';
 import { coOccurringTracks, readRunEmbeddings, readRunTracks } from './run-data.ts';
 import {
@@ -73,8 +74,11 @@ export interface CleanupResult {
 }
 
 /** Identities a person edited (see auto-assign.ts) or assigned. */
-function protectedIdentities(deps: ReviewDeps, opened: OpenReview): Set<string> {
-  const edits = listEdits(deps.db, opened.review.review_id, { limit: 1e6, offset: 0 }).items;
+async function protectedIdentities(deps: ReviewDeps, opened: OpenReview): Promise<Set<string>> {
+  const { items: edits } = await listEdits(deps.db, opened.review.review_id, {
+    limit: 1e6,
+    offset: 0,
+  });
   const out = personTouched(edits);
   for (const idn of opened.state.identities) {
     if (idn.cast_id !== null && idn.assigned_by !== SYSTEM_REVIEWER) {
@@ -91,20 +95,20 @@ function protectedIdentities(deps: ReviewDeps, opened: OpenReview): Set<string> 
  * @param target - episode and optional run (default: the newest clustered run)
  * @param params - preset, whether to store the edits, and the version the preview was made on
  * @param reviewer - who runs it (recorded on every edit)
- * @param report - progress callback (throws to cancel)
+ * @param report - progress callback, may be async (throws or rejects to cancel)
  * @returns the plan with before/after figures; `applied` and the new version when stored
  * @throws NotFoundError for an unknown episode or run, or missing `faces.jsonl` / `embeddings.f32` /
  *   `detections.jsonl`; ConflictError when the run has no successful cluster, or the review is not at
  *   `expected_version` or moved on while applying
  */
-export function runCleanup(
+export async function runCleanup(
   deps: ReviewDeps,
   target: ReviewTarget,
   params: { preset: CleanupPreset; apply: boolean; expected_version?: number | undefined },
   reviewer: string,
-  report: (done: number, total: number) => void,
-): CleanupResult {
-  const opened = openReview(deps, target);
+  report: ReportProgress,
+): Promise<CleanupResult> {
+  const opened = await openReview(deps, target);
   const expected = params.expected_version;
   if (expected !== undefined && expected !== opened.review.version) {
     throw new ConflictError(
@@ -118,15 +122,15 @@ export function runCleanup(
   const detections = readJsonl<DetectionRow>(opened.paths.detections).filter(
     (d) => d.track_id !== null,
   );
-  const keep = protectedIdentities(deps, opened);
+  const keep = await protectedIdentities(deps, opened);
   const samples = samplesOf(opened, opened.state);
-  report(0, 3);
+  await report(0, 3);
   const cuts = planCuts(opened, samples, detections, vectorOf, dim, keep, deps.config.review);
   const requests: EditRequest[] =
     cuts.length > 0 ? [cutRequest(cuts, opened.state, samples, detections)] : [];
   const meta = { by: reviewer, at: new Date().toISOString() };
   let state = requests.reduce((st, r) => applyEdit(st, planEdit(st, r), meta), opened.state);
-  report(1, 3);
+  await report(1, 3);
   let groups: IdentityGroup[] = [];
   const moved: number[] = [];
   if (params.preset === 'standard') {
@@ -160,7 +164,7 @@ export function runCleanup(
       state = applyEdit(state, planEdit(state, merge), meta);
     }
   }
-  report(2, 3);
+  await report(2, 3);
   const result: CleanupResult = {
     ep_id: opened.epId,
     run_id: opened.runId,
@@ -180,10 +184,12 @@ export function runCleanup(
   };
   if (params.apply) {
     for (const r of requests) {
-      result.version = editReview(deps, { epId: opened.epId, runId: opened.runId }, r, {
-        reviewer,
-        expectedVersion: result.version,
-      }).version;
+      result.version = (
+        await editReview(deps, { epId: opened.epId, runId: opened.runId }, r, {
+          reviewer,
+          expectedVersion: result.version,
+        })
+      ).version;
     }
     result.applied = true;
     writeJsonAtomic(opened.paths.cleanupReport, {
@@ -193,6 +199,6 @@ export function runCleanup(
       ...result,
     });
   }
-  report(3, 3);
+  await report(3, 3);
   return result;
 }

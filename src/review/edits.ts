@@ -1,11 +1,17 @@
 /**
- * @module A reviewer's edits: each one is checked against the review as it is inside one IMMEDIATE transaction
+ * @module A reviewer's edits: each one is checked against the review as it is inside one serialised transaction
  * (so two reviewers never overwrite each other: both edits land, or the later one is refused with a 409 naming the
  * edit it collides with), appended to the log with who and when, and folded into the state. Undo marks the last
  * edits of the episode undone and replays the rest.
  */
 import { InputError, NotFoundError } from '../errors.ts';
-import { activeEdits, appendReviewEdit, requireCastMember, type EditRow } from '../store/index.ts';
+import {
+  activeEdits,
+  appendReviewEdit,
+  requireCastMember,
+  type Db,
+  type EditRow,
+} from '../store/index.ts';
 import { applyEdit, initialState } from './apply.ts';
 import { castIdsOf, planEdit, type EditRequest } from './plan.ts';
 import { readReviewBase, readRunFaces } from './run-data.ts';
@@ -47,7 +53,7 @@ function changedIdentities(before: ReviewState, after: ReviewState): ReviewIdent
   return after.identities.filter((i) => prev.get(i.identity_id) !== JSON.stringify(i));
 }
 
-function commit(
+async function commit(
   deps: ReviewDeps,
   opened: OpenReview,
   opts: EditOptions,
@@ -55,19 +61,22 @@ function commit(
     state: ReviewState,
     at: string,
     by: string,
-  ) => { edit: Edit; state: ReviewState; undoSeqs?: number[] },
-): EditOutcome {
+    tx: Db,
+  ) =>
+    | { edit: Edit; state: ReviewState; undoSeqs?: number[] }
+    | Promise<{ edit: Edit; state: ReviewState; undoSeqs?: number[] }>,
+): Promise<EditOutcome> {
   const reviewer = opts.reviewer ?? deps.config.review.default_reviewer;
   let before: ReviewState = opened.state;
   let after: ReviewState = opened.state;
   const now = new Date();
-  const { review, edit } = appendReviewEdit(
+  const { review, edit } = await appendReviewEdit(
     deps.db,
     opened.review.review_id,
     opts.expectedVersion ?? null,
-    (row) => {
+    async (row, tx) => {
       before = JSON.parse(row.state) as ReviewState;
-      const built = build(before, now.toISOString(), reviewer);
+      const built = await build(before, now.toISOString(), reviewer, tx);
       after = built.state;
       const { kind, ...payload } = built.edit;
       return {
@@ -102,15 +111,15 @@ function commit(
  *   when the version moved on since `expectedVersion` or an identity was removed by another edit; InputError for
  *   an edit that makes no sense (merge into itself, ...)
  */
-export function editReview(
+export async function editReview(
   deps: ReviewDeps,
   target: ReviewTarget,
   request: EditRequest,
   opts: EditOptions = {},
-): EditOutcome {
-  const opened = openReview(deps, target);
+): Promise<EditOutcome> {
+  const opened = await openReview(deps, target);
   for (const castId of castIdsOf(request)) {
-    requireCastMember(deps.db, opened.showId, castId);
+    await requireCastMember(deps.db, opened.showId, castId);
   }
   if (request.kind === 'exclude_face') {
     const has = readRunFaces(opened.paths).some(
@@ -137,16 +146,16 @@ export function editReview(
  * @param opts - reviewer, expected version
  * @throws InputError when there is nothing to undo; ConflictError when the version moved on
  */
-export function undoEdits(
+export async function undoEdits(
   deps: ReviewDeps,
   target: ReviewTarget,
   count: number,
   opts: EditOptions = {},
-): EditOutcome {
-  const opened = openReview(deps, target);
+): Promise<EditOutcome> {
+  const opened = await openReview(deps, target);
   const base = initialState(readReviewBase(opened.paths));
-  return commit(deps, opened, opts, () => {
-    const active = activeEdits(deps.db, opened.review.review_id);
+  return commit(deps, opened, opts, async (_state, _at, _by, tx) => {
+    const active = await activeEdits(tx, opened.review.review_id);
     if (active.length === 0) {
       throw new InputError(`Nothing to undo in ${opened.epId}: the review has no edit in force`);
     }

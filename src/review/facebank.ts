@@ -59,7 +59,7 @@ export async function addFacebankUpload(
   file: { path: string; fileName: string },
   reviewer: string,
 ): Promise<FacebankImage> {
-  requireCastMember(deps.db, showId, castId);
+  await requireCastMember(deps.db, showId, castId);
   await readImageSize(file.path, deps.config.api.image_max_pixels);
   const image = await decodeImageFile(file.path, deps.config.api.image_max_pixels);
   const [face] = await embedder.embedFiles([file.path]);
@@ -79,7 +79,7 @@ export async function addFacebankUpload(
     deps.config.faces.thumb_webp_quality,
     deps.config.review.facebank_thumb_px,
   );
-  const [stored] = insertFacebankImages(deps.db, [
+  const [stored] = await insertFacebankImages(deps.db, [
     {
       show_id: showId,
       cast_id: castId,
@@ -113,14 +113,14 @@ export async function addFacebankUpload(
  * @throws NotFoundError for an unknown identity or cast member; InputError when the identity is not assigned and
  *   no cast member is named, or has no embedded face sample
  */
-export function exportIdentityToFacebank(
+export async function exportIdentityToFacebank(
   deps: ReviewDeps,
   target: ReviewTarget,
   identityId: string,
   opts: { castId?: string; maxSamples?: number },
   reviewer: string,
-): FacebankImage[] {
-  const opened = openReview(deps, target);
+): Promise<FacebankImage[]> {
+  const opened = await openReview(deps, target);
   const idn = requireIdentity(opened.state, identityId);
   const castId = opts.castId ?? idn.cast_id;
   if (!castId) {
@@ -128,7 +128,7 @@ export function exportIdentityToFacebank(
       `Identity ${identityId} is not assigned: assign it first, or name the cast_id to export to`,
     );
   }
-  requireCastMember(deps.db, opened.showId, castId);
+  await requireCastMember(deps.db, opened.showId, castId);
   const res = resolveTracks(opened.state);
   const own = new Set(
     idn.track_ids.filter((t) => {
@@ -138,7 +138,7 @@ export function exportIdentityToFacebank(
   );
   const excluded = new Set(opened.state.excluded_faces);
   const have = new Set(
-    listFacebankImages(deps.db, opened.showId, castId)
+    (await listFacebankImages(deps.db, opened.showId, castId))
       .filter((f) => f.run_id === opened.runId)
       .map((f) => `${f.track_id}:${f.frame_idx}`),
   );

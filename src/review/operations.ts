@@ -93,8 +93,11 @@ export type OperationParams<O extends ReviewOperation> = z.infer<
   (typeof operationParamsSchemas)[O]
 >;
 
-/** Progress callback: `done` of `total` units (identities); throws to stop the operation (cancel). */
-export type ReportProgress = (done: number, total: number) => void;
+/**
+ * Progress callback: `done` of `total` units (identities); may be async (awaited before the operation goes on);
+ * throws (or rejects) to stop the operation (cancel).
+ */
+export type ReportProgress = (done: number, total: number) => void | Promise<void>;
 
 /** One identity of a similarity refresh. */
 export interface IdentitySimilarity {
@@ -112,31 +115,34 @@ export interface IdentitySimilarity {
  * Recomputes centroids, cohesion and suggestions of a review; stores them, and this episode's cast centroids.
  * @returns counts and the version they were computed at
  */
-export function refreshSimilarity(
+export async function refreshSimilarity(
   deps: ReviewDeps,
   target: ReviewTarget,
   report: ReportProgress,
-): { version: number; identities: number; suggested: number } {
-  const opened = openReview(deps, target);
-  const ctx = suggestionContext(deps, opened);
+): Promise<{ version: number; identities: number; suggested: number }> {
+  const opened = await openReview(deps, target);
+  const ctx = await suggestionContext(deps, opened);
   const centroids = identityCentroids(opened.state, ctx.tracks);
   const total = opened.state.identities.length;
-  const rows: IdentitySimilarity[] = opened.state.identities.map((idn, k) => {
-    report(k, total);
+  const rows: IdentitySimilarity[] = [];
+  for (const [k, idn] of opened.state.identities.entries()) {
+    await report(k, total);
     const c = centroids.get(idn.identity_id);
-    return {
+    rows.push({
       identity_id: idn.identity_id,
       cohesion: c?.cohesion ?? null,
       cast_id: idn.cast_id,
       suggestions:
         c && !idn.cast_id ? rankCast(c.vector, ctx.refs, ctx.cast, deps.config.review) : [],
-    };
-  });
-  report(total, total);
+    });
+  }
+  await report(total, total);
   const { review } = opened;
-  saveReviewResult(deps.db, review.review_id, 'similarity', review.version, { identities: rows });
+  await saveReviewResult(deps.db, review.review_id, 'similarity', review.version, {
+    identities: rows,
+  });
   const cast = castCentroids(opened.state, ctx.tracks);
-  saveCastCentroids(
+  await saveCastCentroids(
     deps.db,
     opened.showId,
     opened.epId,
@@ -159,15 +165,15 @@ export function refreshSimilarity(
  * Proposes groups of identities; with `apply`, merges each group into its largest identity (one edit per group).
  * @returns the groups and the review version after any merge
  */
-export function proposeGroups(
+export async function proposeGroups(
   deps: ReviewDeps,
   target: ReviewTarget,
   params: OperationParams<'group'>,
   reviewer: string,
   report: ReportProgress,
-): { version: number; min_similarity: number; groups: IdentityGroup[]; merged: number } {
-  const opened = openReview(deps, target);
-  const ctx = suggestionContext(deps, opened);
+): Promise<{ version: number; min_similarity: number; groups: IdentityGroup[]; merged: number }> {
+  const opened = await openReview(deps, target);
+  const ctx = await suggestionContext(deps, opened);
   const minSimilarity = params.min_similarity ?? deps.config.review.auto_group_min_similarity;
   const faces = new Map(opened.state.identities.map((i) => [i.identity_id, i.faces]));
   const groups = groupIdentities(
@@ -177,7 +183,7 @@ export function proposeGroups(
     (id) => faces.get(id) ?? 0,
   );
   let version = opened.review.version;
-  saveReviewResult(deps.db, opened.review.review_id, 'groups', version, {
+  await saveReviewResult(deps.db, opened.review.review_id, 'groups', version, {
     min_similarity: minSimilarity,
     groups,
   });
@@ -187,19 +193,21 @@ export function proposeGroups(
       opened.state.identities.filter((i) => i.cast_id).map((i) => i.identity_id),
     );
     for (const [k, g] of groups.entries()) {
-      report(k, groups.length);
+      await report(k, groups.length);
       const targetId = g.identity_ids.find((id) => assigned.has(id)) ?? g.identity_ids[0]!;
       const sources = g.identity_ids.filter((id) => id !== targetId);
-      version = editReview(
-        deps,
-        { epId: opened.epId, runId: opened.runId },
-        { kind: 'merge', source_ids: sources, target_id: targetId },
-        { reviewer },
+      version = (
+        await editReview(
+          deps,
+          { epId: opened.epId, runId: opened.runId },
+          { kind: 'merge', source_ids: sources, target_id: targetId },
+          { reviewer },
+        )
       ).version;
       merged += sources.length;
     }
   }
-  report(groups.length, groups.length);
+  await report(groups.length, groups.length);
   return { version, min_similarity: minSimilarity, groups, merged };
 }
 
@@ -208,14 +216,17 @@ export function proposeGroups(
  * identity's top suggestion of that tier or better.
  * @returns what was assigned and the version after (unchanged when nothing was)
  */
-export function batchAssign(
+export async function batchAssign(
   deps: ReviewDeps,
   target: ReviewTarget,
   params: OperationParams<'batch_assign'>,
   reviewer: string,
   report: ReportProgress,
-): { version: number; assigned: { identity_id: string; cast_id: string; tier: string | null }[] } {
-  const opened = openReview(deps, target);
+): Promise<{
+  version: number;
+  assigned: { identity_id: string; cast_id: string; tier: string | null }[];
+}> {
+  const opened = await openReview(deps, target);
   const chosen = new Map(
     params.assignments.map((a) => [
       a.identity_id,
@@ -223,12 +234,12 @@ export function batchAssign(
     ]),
   );
   if (params.accept_tier) {
-    const ctx = suggestionContext(deps, opened);
+    const ctx = await suggestionContext(deps, opened);
     const centroids = identityCentroids(opened.state, ctx.tracks);
     const worst = TIERS.indexOf(params.accept_tier);
     const open = opened.state.identities.filter((i) => !i.cast_id && !chosen.has(i.identity_id));
     for (const [k, idn] of open.entries()) {
-      report(k, open.length);
+      await report(k, open.length);
       const c = centroids.get(idn.identity_id);
       const [top] = c ? rankCast(c.vector, ctx.refs, ctx.cast, deps.config.review) : [];
       if (top && TIERS.indexOf(top.tier) <= worst) {
@@ -237,11 +248,11 @@ export function batchAssign(
     }
   }
   const assigned = [...chosen].map(([identityId, a]) => ({ identity_id: identityId, ...a }));
-  report(1, 1);
+  await report(1, 1);
   if (assigned.length === 0) {
     return { version: opened.review.version, assigned };
   }
-  const outcome = editReview(
+  const outcome = await editReview(
     deps,
     { epId: opened.epId, runId: opened.runId },
     {
@@ -261,8 +272,8 @@ export function batchAssign(
  * @param params - its parameters (validated here)
  * @param reviewer - who asked
  * @param report - progress; throws to cancel
- * @returns the operation's result
- * @throws ZodError for bad parameters; whatever the operation throws
+ * @returns the operation's result (async)
+ * @throws (rejects with) ZodError for bad parameters; whatever the operation throws
  */
 export function runReviewOperation(
   deps: ReviewDeps,
@@ -271,7 +282,7 @@ export function runReviewOperation(
   params: unknown,
   reviewer: string,
   report: ReportProgress,
-): unknown {
+): Promise<unknown> {
   switch (operation) {
     case 'refresh_similarity':
       return refreshSimilarity(deps, target, report);
@@ -306,13 +317,13 @@ export function runReviewOperation(
  * @returns the stored result of the review's last similarity refresh or auto-group, with `stale` when the review
  *   moved on since, or null when it never ran
  */
-export function storedResult(
+export async function storedResult(
   deps: ReviewDeps,
   target: ReviewTarget,
   kind: 'similarity' | 'groups',
-): (ReviewResult & { run_id: string; stale: boolean }) | null {
-  const opened = openReview(deps, target);
-  const row = getReviewResult(deps.db, opened.review.review_id, kind);
+): Promise<(ReviewResult & { run_id: string; stale: boolean }) | null> {
+  const opened = await openReview(deps, target);
+  const row = await getReviewResult(deps.db, opened.review.review_id, kind);
   return row
     ? { ...row, run_id: opened.runId, stale: row.version !== opened.review.version }
     : null;

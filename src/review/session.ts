@@ -66,8 +66,12 @@ function clusterMarkerId(paths: RunPaths): string | null {
   return marker?.status === 'success' ? marker.marker_id : null;
 }
 
-function pickRun(deps: ReviewDeps, epId: EpisodeId, runId: string | undefined): RunId {
-  const runs = listRuns(deps.db, epId);
+async function pickRun(
+  deps: ReviewDeps,
+  epId: EpisodeId,
+  runId: string | undefined,
+): Promise<RunId> {
+  const runs = await listRuns(deps.db, epId);
   if (runId !== undefined) {
     const id = parseRunId(runId);
     if (!runs.some((r) => r.run_id === id)) {
@@ -145,15 +149,15 @@ function carriedEdit(
  * @throws InputError (`INPUT_INVALID`) for a bad id; NotFoundError (`NOT_FOUND`) for an unknown episode or a run
  *   of another episode; ConflictError (`CONFLICT`) when the run's cluster stage has not succeeded
  */
-export function openReview(deps: ReviewDeps, target: ReviewTarget): OpenReview {
+export async function openReview(deps: ReviewDeps, target: ReviewTarget): Promise<OpenReview> {
   const epId = parseEpisodeId(target.epId);
-  const episode = getEpisode(deps.db, epId);
+  const episode = await getEpisode(deps.db, epId);
   if (!episode) {
     throw new NotFoundError(
       `Episode ${epId} is not registered: create it with POST /episodes first`,
     );
   }
-  const runId = pickRun(deps, epId, target.runId);
+  const runId = await pickRun(deps, epId, target.runId);
   const paths = runPaths(deps.config.data_dir, epId, runId);
   const clusteringId = clusterMarkerId(paths);
   if (clusteringId === null) {
@@ -161,11 +165,11 @@ export function openReview(deps: ReviewDeps, target: ReviewTarget): OpenReview {
       `Run ${runId} of ${epId} has no successful cluster stage: run cluster first (POST /jobs/cluster)`,
     );
   }
-  let review = findReview(deps.db, runId, clusteringId);
+  let review = await findReview(deps.db, runId, clusteringId);
   if (!review) {
     const fresh = initialState(readReviewBase(paths));
-    const prev = latestEditedReview(deps.db, epId, -1);
-    review = createReview(
+    const prev = await latestEditedReview(deps.db, epId, -1);
+    review = await createReview(
       deps.db,
       {
         ep_id: epId,

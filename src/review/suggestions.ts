@@ -128,16 +128,20 @@ function episodeReferences(state: ReviewState, tracks: ReadonlyMap<number, Centr
  * Cast centroids of the show's episodes before `epId` (season, episode order), from each one's newest reviewed
  * clustering; recomputed and stored when the stored ones are older than that review.
  */
-function showReferences(deps: ReviewDeps, showId: string, epId: string): Reference[] {
-  const current = getEpisode(deps.db, epId)!;
-  const stored = listCastCentroids(deps.db, showId);
-  const earlier = listEpisodes(deps.db, { showId }).filter(
+async function showReferences(
+  deps: ReviewDeps,
+  showId: string,
+  epId: string,
+): Promise<Reference[]> {
+  const current = (await getEpisode(deps.db, epId))!;
+  const stored = await listCastCentroids(deps.db, showId);
+  const earlier = (await listEpisodes(deps.db, { showId })).filter(
     (e) =>
       e.season < current.season || (e.season === current.season && e.episode < current.episode),
   );
   const refs: Reference[] = [];
   for (const ep of earlier) {
-    const review = latestEditedReview(deps.db, ep.ep_id, -1);
+    const review = await latestEditedReview(deps.db, ep.ep_id, -1);
     if (!review) {
       continue;
     }
@@ -156,7 +160,7 @@ function showReferences(deps: ReviewDeps, showId: string, epId: string): Referen
         faces: c.faces,
         centroid: c.vector,
       }));
-      saveCastCentroids(deps.db, showId, ep.ep_id, fresh);
+      await saveCastCentroids(deps.db, showId, ep.ep_id, fresh);
       rows = fresh.map((r) => ({ ...r, ep_id: ep.ep_id }));
     }
     refs.push(
@@ -181,15 +185,21 @@ export interface SuggestionContext {
  * and the show's facebank.
  * @throws NotFoundError when the run's tracks.jsonl (or embeddings, with excluded samples) is missing
  */
-export function suggestionContext(deps: ReviewDeps, opened: OpenReview): SuggestionContext {
+export async function suggestionContext(
+  deps: ReviewDeps,
+  opened: OpenReview,
+): Promise<SuggestionContext> {
   const tracks = trackCentroids(opened.paths, opened.state);
   const cast = new Map(
-    listCastMembers(deps.db, opened.showId, { status: 'active' }).items.map((c) => [c.cast_id, c]),
+    (await listCastMembers(deps.db, opened.showId, { status: 'active' })).items.map((c) => [
+      c.cast_id,
+      c,
+    ]),
   );
   const refs = [
     ...episodeReferences(opened.state, tracks),
-    ...showReferences(deps, opened.showId, opened.epId),
-    ...facebankEmbeddings(deps.db, opened.showId).map((f) => ({
+    ...(await showReferences(deps, opened.showId, opened.epId)),
+    ...(await facebankEmbeddings(deps.db, opened.showId)).map((f) => ({
       cast_id: f.cast_id,
       vector: f.embedding,
       source: 'facebank' as const,

@@ -57,26 +57,28 @@ interface Versioned {
   version: number;
 }
 
-function castNames(deps: ReviewDeps, showId: string): Map<string, string> {
-  return new Map(listCastMembers(deps.db, showId).items.map((c) => [c.cast_id, c.name]));
+async function castNames(deps: ReviewDeps, showId: string): Promise<Map<string, string>> {
+  return new Map((await listCastMembers(deps.db, showId)).items.map((c) => [c.cast_id, c.name]));
 }
 
 /**
  * @returns the review's counts, conflicts and where its work was carried from
  */
-export function reviewSummary(
+export async function reviewSummary(
   deps: ReviewDeps,
   target: ReviewTarget,
-): Versioned & {
-  show_id: string;
-  identities: number;
-  assigned: number;
-  unassigned: number;
-  conflicts: CarryConflict[];
-  carried_over_from: { review_id: number } | null;
-  updated_at: string;
-} {
-  const { epId, runId, showId, review, state } = openReview(deps, target);
+): Promise<
+  Versioned & {
+    show_id: string;
+    identities: number;
+    assigned: number;
+    unassigned: number;
+    conflicts: CarryConflict[];
+    carried_over_from: { review_id: number } | null;
+    updated_at: string;
+  }
+> {
+  const { epId, runId, showId, review, state } = await openReview(deps, target);
   const assigned = state.identities.filter((i) => i.cast_id).length;
   return {
     ep_id: epId,
@@ -95,13 +97,13 @@ export function reviewSummary(
 /**
  * @returns one page of the effective identities (by id), filtered by assignment or cast member
  */
-export function listIdentities(
+export async function listIdentities(
   deps: ReviewDeps,
   target: ReviewTarget,
   query: PageRequest & { filter?: IdentityFilter; castId?: string },
-): Versioned & Page<IdentityView> {
-  const { epId, runId, showId, review, state } = openReview(deps, target);
-  const names = castNames(deps, showId);
+): Promise<Versioned & Page<IdentityView>> {
+  const { epId, runId, showId, review, state } = await openReview(deps, target);
+  const names = await castNames(deps, showId);
   const rows = state.identities
     .filter((i) =>
       query.filter === 'assigned' ? i.cast_id : query.filter === 'unassigned' ? !i.cast_id : true,
@@ -125,14 +127,14 @@ export function listIdentities(
  * @returns one identity with its cast member's name
  * @throws NotFoundError / ConflictError for an identity the review does not have
  */
-export function getIdentity(
+export async function getIdentity(
   deps: ReviewDeps,
   target: ReviewTarget,
   identityId: string,
-): Versioned & IdentityView {
-  const { epId, runId, showId, review, state } = openReview(deps, target);
+): Promise<Versioned & IdentityView> {
+  const { epId, runId, showId, review, state } = await openReview(deps, target);
   const idn = requireIdentity(state, identityId);
-  const name = idn.cast_id ? (castNames(deps, showId).get(idn.cast_id) ?? null) : null;
+  const name = idn.cast_id ? ((await castNames(deps, showId)).get(idn.cast_id) ?? null) : null;
   return {
     ep_id: epId,
     run_id: runId,
@@ -147,17 +149,17 @@ export function getIdentity(
  * @returns one page of an identity's tracks (by time), with overrides and the cast member each resolves to
  * @throws NotFoundError / ConflictError for an identity the review does not have
  */
-export function listIdentityTracks(
+export async function listIdentityTracks(
   deps: ReviewDeps,
   target: ReviewTarget,
   identityId: string,
   query: PageRequest,
-): Versioned & Page<TrackView> {
-  const { epId, runId, showId, review, state, paths } = openReview(deps, target);
+): Promise<Versioned & Page<TrackView>> {
+  const { epId, runId, showId, review, state, paths } = await openReview(deps, target);
   const idn = requireIdentity(state, identityId);
   const tracks = readRunTracks(paths);
   const res = resolveTracks(state);
-  const names = castNames(deps, showId);
+  const names = await castNames(deps, showId);
   const rows = idn.track_ids
     .map((t): TrackView => {
       const info = tracks.get(t);
@@ -207,12 +209,12 @@ export interface FaceView {
  *   `faces.jsonl`, which excluding a sample names), by time
  * @throws NotFoundError when the run has no such track
  */
-export function listTrackFaces(
+export async function listTrackFaces(
   deps: ReviewDeps,
   target: ReviewTarget,
   trackId: number,
-): Versioned & { track_id: number; items: FaceView[] } {
-  const { epId, runId, review, state, paths } = openReview(deps, target);
+): Promise<Versioned & { track_id: number; items: FaceView[] }> {
+  const { epId, runId, review, state, paths } = await openReview(deps, target);
   if (!readRunTracks(paths).has(trackId) && !state.track_cuts?.[String(trackId)]) {
     throw new NotFoundError(`Track ${trackId} is not a track of run ${runId} of ${epId}`);
   }
@@ -235,14 +237,14 @@ export function listTrackFaces(
 /**
  * @returns one page of the edit log, newest first
  */
-export function listEditLog(
+export async function listEditLog(
   deps: ReviewDeps,
   target: ReviewTarget,
   query: PageRequest,
-): Versioned & Page<EditRow> {
-  const { epId, runId, review } = openReview(deps, target);
+): Promise<Versioned & Page<EditRow>> {
+  const { epId, runId, review } = await openReview(deps, target);
   const { page, pageSize, limit, offset } = resolvePage(deps.config.review, query);
-  const { items, total } = listEdits(deps.db, review.review_id, { limit, offset });
+  const { items, total } = await listEdits(deps.db, review.review_id, { limit, offset });
   return {
     ep_id: epId,
     run_id: runId,
@@ -258,14 +260,16 @@ export function listEditLog(
  * @returns the cast members ranked for one identity, computed now
  * @throws NotFoundError / ConflictError for an identity the review does not have
  */
-export function identitySuggestions(
+export async function identitySuggestions(
   deps: ReviewDeps,
   target: ReviewTarget,
   identityId: string,
-): Versioned & { identity_id: string; cohesion: number | null; suggestions: Suggestion[] } {
-  const opened = openReview(deps, target);
+): Promise<
+  Versioned & { identity_id: string; cohesion: number | null; suggestions: Suggestion[] }
+> {
+  const opened = await openReview(deps, target);
   requireIdentity(opened.state, identityId);
-  const ctx = suggestionContext(deps, opened);
+  const ctx = await suggestionContext(deps, opened);
   const own = identityCentroids(opened.state, ctx.tracks).get(identityId);
   const refs = ctx.refs.filter((r) => r.identity_id !== identityId);
   return {

@@ -1,5 +1,5 @@
 /**
- * @module Public face of the store layer: data-dir layout, ids, atomic writes, artifacts and the SQLite database.
+ * @module Public face of the store layer: data-dir layout, ids, atomic writes, artifacts and the database (SQLite or PostgreSQL).
  */
 export {
   episodeIdFromVideo,
@@ -95,8 +95,15 @@ export {
   type LogLine,
   type StageLogOptions,
 } from './artifacts/logs.ts';
-export { openDatabase, type Db, type OpenDatabaseOptions } from './db/open.ts';
-export { MIGRATIONS_DIR, migrate } from './db/migrate.ts';
+export {
+  Db,
+  openDatabase,
+  transact,
+  type DatabaseTarget,
+  type Engine,
+  type OpenDatabaseOptions,
+} from './db/open.ts';
+export { migrateToLatest, migrationStatus, type MigrationState } from './db/migrate.ts';
 export {
   deleteEpisode,
   getEpisode,

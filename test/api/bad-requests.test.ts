@@ -1,5 +1,5 @@
 /**
- * @module Bad requests through `inject()` on a real server (real SQLite in a temp dir, real Redis under a test
+ * @module Bad requests through `inject()` on a real server (the real database of a temp dir, real Redis under a test
  * prefix): each gets a 4xx (or the 503 of a missing Redis) whose message names the field or what to run first,
  * and leaves no job behind.
  */

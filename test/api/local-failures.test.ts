@@ -8,13 +8,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from '../../src/api/server.ts';
 import { loadConfig } from '../../src/config/index.ts';
 import { lockFile } from '../../src/store/index.ts';
+import { ffmpeg } from '../helpers/media.ts';
 import { CLIPS, JobsWorld } from '../jobs/harness.ts';
 
 type App = Awaited<ReturnType<typeof buildServer>>;
 type JobLogs = { jobs: { state: string; error: string | null; lines: { msg: string }[] }[] };
 
-/** Seconds after which the local jobs of this file time out: past the child's start, well before franck's end. */
-const TIMEOUT_S = 3;
+/**
+ * Seconds after which the local jobs of this file time out: past the child's start (which opens the database, on
+ * PostgreSQL a new connection, and takes several seconds on a loaded machine), well before the end of the
+ * timeout test's video (franck played 6 times, 20 minutes: about a minute of work on 2 cores).
+ */
+const TIMEOUT_S = 10;
 
 let world: JobsWorld;
 let app: App;
@@ -84,7 +89,9 @@ describe('local job failures', () => {
   });
 
   it('kills the stage and answers error timeout when the local timeout passes', async () => {
-    const epId = await createEpisode('slow', CLIPS.franck);
+    const long = join(world.dataDir, 'franck-x6.mp4');
+    await ffmpeg(['-stream_loop', '5', '-i', CLIPS.franck, '-c', 'copy', long]);
+    const epId = await createEpisode('slow', long);
     const answer = await detect(epId);
     expect(answer).toMatchObject({ status: 'error', error: 'timeout' });
     const [job] = await logs(epId);

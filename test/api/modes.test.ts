@@ -7,7 +7,8 @@
 import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { livePidsInGroup } from '../../src/jobs/index.ts';
-import { openDatabase } from '../../src/store/index.ts';
+import { listStageJobs } from '../../src/store/index.ts';
+import { openTestDatabase } from '../helpers/database.ts';
 import {
   CLIPS,
   http,
@@ -72,12 +73,12 @@ describe('one job per (episode, stage)', () => {
     await waitFor('the job to end', async () =>
       (await runningJobs(apiB.url, epId)).length === 0 ? true : undefined,
     );
-    const db = openDatabase(world.dataDir);
+    const db = await openTestDatabase(world.dataDir);
     try {
-      const rows = db.prepare('SELECT state FROM jobs WHERE ep_id = ?').all(epId);
-      expect(rows).toEqual([{ state: 'success' }]);
+      const rows = await listStageJobs(db, epId, 'detect_track', 100);
+      expect(rows.map((j) => j.state)).toEqual(['success']);
     } finally {
-      db.close();
+      await db.close();
     }
   });
 });

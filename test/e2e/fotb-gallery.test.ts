@@ -22,6 +22,7 @@ import {
 import { addFacebankUpload, autoAssignShow } from '../../src/review/index.ts';
 import { createCastMember, openDatabase, runPaths } from '../../src/store/index.ts';
 import { readJsonLines, REPO_ROOT, runCli, screentimeOf } from '../helpers/cli.ts';
+import { testDatabase } from '../helpers/database.ts';
 import { ffmpeg, H264_FAST } from '../helpers/media.ts';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir.ts';
 
@@ -143,11 +144,11 @@ function expectNoneMerged(
 
 /** Enrolls each gallery image as its own cast member of `show` (cast id = the gallery name). */
 async function enrollGallery(config: Config, show: string, files: string[], names: string[]) {
-  const db = openDatabase(config.data_dir);
+  const db = await openDatabase(config.data_dir, config.database);
   const embedder = await FaceImageEmbedder.open(config);
   try {
     for (const [k, name] of names.entries()) {
-      createCastMember(db, show, { name, cast_id: name, role: 'main' });
+      await createCastMember(db, show, { name, cast_id: name, role: 'main' });
       await addFacebankUpload(
         { config, db },
         embedder,
@@ -157,10 +158,10 @@ async function enrollGallery(config: Config, show: string, files: string[], name
         'test',
       );
     }
-    return autoAssignShow({ config, db }, show);
+    return await autoAssignShow({ config, db }, show);
   } finally {
     await embedder.release();
-    db.close();
+    await db.close();
   }
 }
 
@@ -221,12 +222,12 @@ describe('screenalytics run on the Fresh Off the Boat clip', () => {
     'names the six longest identities of the whole clip as the gallery matching does; each half: no character merged, each character present named on its identity, the four longest named, once the gallery is the facebank',
     async () => {
       expect(mappingOf, 'the gallery test above must pass first').not.toBeNull();
-      const config = loadConfig({ data_dir: dataDir }, {});
+      const config = loadConfig({ data_dir: dataDir, database: testDatabase(dataDir) }, {});
       const results = await enrollGallery(config, 'fotb', files, names);
       console.info(
         `fotb-gallery: auto-assigned ${results.map((r) => `${r.ep_id}: ${r.assigned.map((a) => `${a.identity_id}=${a.cast_id} ${a.tier} ${a.similarity}`).join(', ')}`).join('; ')}`,
       );
-      const whole = episodeCastScreentimeOf(config, 'fotb-s01e01');
+      const whole = await episodeCastScreentimeOf(config, 'fotb-s01e01');
       const top6 = [...whole.identities].sort((a, b) => b.seconds - a.seconds).slice(0, 6);
       expect(
         Object.fromEntries(top6.map((i) => [i.identity_id, i.cast_id])),
@@ -247,7 +248,7 @@ describe('screenalytics run on the Fresh Off the Boat clip', () => {
           names,
           `half ${half.episode - 1}`,
         );
-        const st = episodeCastScreentimeOf(config, `fotb-s01e0${half.episode}`);
+        const st = await episodeCastScreentimeOf(config, `fotb-s01e0${half.episode}`);
         const top4 = [...st.identities].sort((a, b) => b.seconds - a.seconds).slice(0, 4);
         const summary = top4.map((i) => `${i.identity_id} ${i.seconds}s ${i.cast_id}`).join(', ');
         console.info(`fotb-gallery: half ${half.episode - 1}: ${summary}`);
@@ -269,11 +270,11 @@ describe('screenalytics run on the Fresh Off the Boat clip', () => {
 });
 
 /** The live screen time of an episode, read with its own database handle. */
-function episodeCastScreentimeOf(config: Config, epId: string): ScreentimeFile {
-  const db = openDatabase(config.data_dir);
+async function episodeCastScreentimeOf(config: Config, epId: string): Promise<ScreentimeFile> {
+  const db = await openDatabase(config.data_dir, config.database);
   try {
-    return episodeCastScreentime({ config, db }, { epId });
+    return await episodeCastScreentime({ config, db }, { epId });
   } finally {
-    db.close();
+    await db.close();
   }
 }

@@ -12,8 +12,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.ts';
 import { FaceImageEmbedder, type ScreentimeFile } from '../../src/pipeline/index.ts';
 import { addFacebankUpload } from '../../src/review/index.ts';
-import { createCastMember, openDatabase } from '../../src/store/index.ts';
+import { createCastMember } from '../../src/store/index.ts';
 import { runCli, screentimeOf } from '../helpers/cli.ts';
+import { openTestDatabase, testDatabase } from '../helpers/database.ts';
 import { signedIn, type Injector } from '../helpers/accounts.ts';
 import { concatClips, extractFrame } from '../helpers/media.ts';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir.ts';
@@ -69,12 +70,12 @@ describe('a two-episode season of the MIT clips', () => {
     await extractFrame(CLIPS.franck, 50, clips.franckFace);
     await extractFrame(CLIPS.cap13, 10, clips.capFace);
 
-    const config = loadConfig({ data_dir: dataDir }, {});
-    const db = openDatabase(dataDir);
+    const config = loadConfig({ data_dir: dataDir, database: testDatabase(dataDir) }, {});
+    const db = await openTestDatabase(dataDir);
     const embedder = await FaceImageEmbedder.open(config);
     try {
-      createCastMember(db, SHOW, { name: 'Franck', role: 'main' });
-      createCastMember(db, SHOW, { name: 'Webcam Man', role: 'main' });
+      await createCastMember(db, SHOW, { name: 'Franck', role: 'main' });
+      await createCastMember(db, SHOW, { name: 'Webcam Man', role: 'main' });
       await addFacebankUpload(
         { config, db },
         embedder,
@@ -85,7 +86,7 @@ describe('a two-episode season of the MIT clips', () => {
       );
     } finally {
       await embedder.release();
-      db.close();
+      await db.close();
     }
     ep1 = await run(dataDir, CLIPS.franck, SHOW, 1);
     ep2 = await run(dataDir, clips.ep2, SHOW, 2);

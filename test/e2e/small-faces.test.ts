@@ -19,9 +19,10 @@ import {
 import { loadConfig } from '../../src/config/index.ts';
 import { FaceImageEmbedder, type ScreentimeFile } from '../../src/pipeline/index.ts';
 import { addFacebankUpload } from '../../src/review/index.ts';
-import { createCastMember, openDatabase } from '../../src/store/index.ts';
+import { createCastMember } from '../../src/store/index.ts';
 import type { BBox } from '../../src/types.ts';
 import { listRunDirs, readJsonLines, runCli, screentimeOf } from '../helpers/cli.ts';
+import { openTestDatabase, testDatabase } from '../helpers/database.ts';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir.ts';
 
 const SHOW = 'smallfaces';
@@ -42,12 +43,12 @@ describe('small faces at the default profile', () => {
     dir = await makeTempDir('sa-small-faces-');
     const dataDir = join(dir, 'data');
     fx = await makeSmallFaceFixtures(dir);
-    const config = loadConfig({ data_dir: dataDir }, {});
-    const db = openDatabase(dataDir);
+    const config = loadConfig({ data_dir: dataDir, database: testDatabase(dataDir) }, {});
+    const db = await openTestDatabase(dataDir);
     const embedder = await FaceImageEmbedder.open(config);
     try {
       for (const c of CAST) {
-        createCastMember(db, SHOW, { name: c.name, role: 'main' });
+        await createCastMember(db, SHOW, { name: c.name, role: 'main' });
         for (const path of fx.faceImages[c.person]!) {
           await addFacebankUpload(
             { config, db },
@@ -61,7 +62,7 @@ describe('small faces at the default profile', () => {
       }
     } finally {
       await embedder.release();
-      db.close();
+      await db.close();
     }
     st = screentimeOf(
       await runCli(['run', fx.video, '--show', SHOW, '--season', '1', '--episode', '1', '--json'], {

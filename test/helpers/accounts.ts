@@ -5,7 +5,8 @@
  */
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { addUser, createToken } from '../../src/accounts/index.ts';
-import { openDatabase, type UserRole } from '../../src/store/index.ts';
+import type { UserRole } from '../../src/store/index.ts';
+import { openTestDatabase } from './database.ts';
 
 /** Password of every test account. */
 export const PASSWORD = 'correct horse battery';
@@ -17,19 +18,19 @@ export interface Injector {
 }
 
 /**
- * Creates accounts directly in the database.
+ * Creates accounts directly in the database (this test run's engine, see test/helpers/database.ts).
  * @param dataDir - data directory
  * @param users - name to role
  * @throws Error when a name exists already
  */
 export async function addUsers(dataDir: string, users: Record<string, UserRole>): Promise<void> {
-  const db = openDatabase(dataDir);
+  const db = await openTestDatabase(dataDir);
   try {
     for (const [name, role] of Object.entries(users)) {
       await addUser(db, { name, role, password: PASSWORD });
     }
   } finally {
-    db.close();
+    await db.close();
   }
 }
 
@@ -58,12 +59,12 @@ export async function signIn(app: Injector, name: string, password = PASSWORD): 
  * A new personal API token of a user, as `screenalytics user token NAME` makes it.
  * @returns the `authorization` header value (`Bearer TOKEN`)
  */
-export function bearerOf(dataDir: string, name: string): string {
-  const db = openDatabase(dataDir);
+export async function bearerOf(dataDir: string, name: string): Promise<string> {
+  const db = await openTestDatabase(dataDir);
   try {
-    return `Bearer ${createToken(db, name, 'test').token}`;
+    return `Bearer ${(await createToken(db, name, 'test')).token}`;
   } finally {
-    db.close();
+    await db.close();
   }
 }
 

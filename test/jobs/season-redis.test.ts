@@ -7,8 +7,10 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/store/index.ts';
+import { listStageJobs } from '../../src/store/index.ts';
+import { STAGES } from '../../src/types.ts';
 import { runCli } from '../helpers/cli.ts';
+import { openTestDatabase } from '../helpers/database.ts';
 import { ffmpeg } from '../helpers/media.ts';
 import { CLIPS, http, JobsWorld, waitFor } from './harness.ts';
 
@@ -100,30 +102,25 @@ describe('season run in redis mode', () => {
     });
     expect([...seen].some((s) => s.endsWith(':running') || s.endsWith(':queued'))).toBe(true);
 
-    const db = openDatabase(world.dataDir);
+    const db = await openTestDatabase(world.dataDir);
     try {
-      const rows = db
-        .prepare('SELECT ep_id, stage, state, mode, runner_pid FROM jobs ORDER BY created_at')
-        .all() as {
-        ep_id: string;
-        stage: string;
-        state: string;
-        mode: string;
-        runner_pid: number;
-      }[];
+      const rows = [];
+      for (const ep of ['queued-s01e01', 'queued-s01e02']) {
+        for (const stage of STAGES) {
+          rows.push(...(await listStageJobs(db, ep, stage, 10)));
+        }
+      }
       expect(rows).toHaveLength(8);
       expect(rows.every((r) => r.state === 'success' && r.mode === 'redis')).toBe(true);
       for (const ep of ['queued-s01e01', 'queued-s01e02']) {
-        expect(rows.filter((r) => r.ep_id === ep).map((r) => r.stage)).toEqual([
-          'detect_track',
-          'faces_embed',
-          'cluster',
-          'screentime',
-        ]);
+        const inOrder = rows
+          .filter((r) => r.ep_id === ep)
+          .sort((a, b) => a.created_at.localeCompare(b.created_at));
+        expect(inOrder.map((r) => r.stage)).toEqual(STAGES);
       }
       expect(new Set(rows.map((r) => r.runner_pid)).size).toBe(2);
     } finally {
-      db.close();
+      await db.close();
     }
   });
 

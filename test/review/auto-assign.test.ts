@@ -9,8 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, type Config } from '../../src/config/index.ts';
 import { FaceImageEmbedder } from '../../src/pipeline/index.ts';
 import { addFacebankUpload, autoAssign, editReview, openReview } from '../../src/review/index.ts';
-import { createCastMember, openDatabase, runPaths, type Db } from '../../src/store/index.ts';
+import { createCastMember, runPaths, type Db } from '../../src/store/index.ts';
 import { readJsonLines } from '../helpers/cli.ts';
+import { openTestDatabase, testDatabase } from '../helpers/database.ts';
 import { extractFrame } from '../helpers/media.ts';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir.ts';
 import { CLIPS, makeSideBySide, runPipeline } from './world.ts';
@@ -31,12 +32,13 @@ describe('autoAssign', () => {
     config = loadConfig(
       {
         data_dir: dataDir,
+        database: testDatabase(dataDir),
         review: { tiers: { auto: -1, high: -1, medium: -1 }, auto_margin: 0 },
       },
       {},
     );
-    db = openDatabase(dataDir);
-    createCastMember(db, 'twins', { name: 'Franck' });
+    db = await openTestDatabase(dataDir);
+    await createCastMember(db, 'twins', { name: 'Franck' });
     const photo = join(root, 'franck.png');
     await extractFrame(CLIPS.franck, 60, photo);
     const embedder = await FaceImageEmbedder.open(config);
@@ -52,7 +54,7 @@ describe('autoAssign', () => {
     } finally {
       await embedder.release();
     }
-    const opened = openReview({ config, db }, { epId: EP });
+    const opened = await openReview({ config, db }, { epId: EP });
     const x = new Map(
       readJsonLines<{ track_id: number; bbox_xyxy: number[] }>(
         runPaths(dataDir, EP, opened.runId).detections,
@@ -64,18 +66,18 @@ describe('autoAssign', () => {
     side.right = leftFirst[1]!.identity_id;
   });
   afterAll(async () => {
-    db?.close();
+    await db?.close();
     await removeTempDir(root);
   });
 
-  it('names nothing when the tier is off', () => {
-    const r = autoAssign({ config, db }, { epId: EP }, { tier: 'off' });
+  it('names nothing when the tier is off', async () => {
+    const r = await autoAssign({ config, db }, { epId: EP }, { tier: 'off' });
     expect(r.assigned).toEqual([]);
     expect(r.version).toBe(0);
   });
 
-  it('gives one cast member to only the more similar of two identities seen in one frame', () => {
-    const r = autoAssign({ config, db }, { epId: EP });
+  it('gives one cast member to only the more similar of two identities seen in one frame', async () => {
+    const r = await autoAssign({ config, db }, { epId: EP });
     expect(r.assigned.map((a) => [a.identity_id, a.cast_id, a.tier])).toEqual([
       [side.left, 'franck', 'auto'],
     ]);
@@ -84,22 +86,22 @@ describe('autoAssign', () => {
       'franck',
     ]);
     expect(r.version).toBe(1);
-    const idn = openReview({ config, db }, { epId: EP }).state.identities.find(
+    const idn = (await openReview({ config, db }, { epId: EP })).state.identities.find(
       (i) => i.identity_id === side.left,
     )!;
     expect(idn).toMatchObject({ cast_id: 'franck', assigned_by: 'system', assigned_tier: 'auto' });
   });
 
-  it('leaves an identity a person unassigned unnamed when it runs again', () => {
-    editReview(
+  it('leaves an identity a person unassigned unnamed when it runs again', async () => {
+    await editReview(
       { config, db },
       { epId: EP },
       { kind: 'unassign', identity_ids: [side.left] },
       { reviewer: 'alice' },
     );
-    const r = autoAssign({ config, db }, { epId: EP });
+    const r = await autoAssign({ config, db }, { epId: EP });
     expect(r.assigned.map((a) => a.identity_id)).not.toContain(side.left);
-    const idn = openReview({ config, db }, { epId: EP }).state.identities.find(
+    const idn = (await openReview({ config, db }, { epId: EP })).state.identities.find(
       (i) => i.identity_id === side.left,
     )!;
     expect(idn.cast_id).toBe(null);

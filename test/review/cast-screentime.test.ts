@@ -8,8 +8,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probeVideo } from '../../src/media/index.ts';
-import { createRun, openDatabase, upsertEpisode } from '../../src/store/index.ts';
+import { createRun, upsertEpisode } from '../../src/store/index.ts';
 import { signedIn, type Injector } from '../helpers/accounts.ts';
+import { openTestDatabase } from '../helpers/database.ts';
 import { concatClips, extractFrame, makeTestPattern } from '../helpers/media.ts';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir.ts';
 import { apiOf, call, editLog, CLIPS, runPipeline, type App } from './world.ts';
@@ -240,10 +241,10 @@ describe('bad input', () => {
   });
 
   it('answers 404 when the identity or the run belongs to another run or episode', async () => {
-    const db = openDatabase(join(root, 'data'));
-    upsertEpisode(db, { ep_id: 'other-s01e01' });
-    const foreign = createRun(db, { ep_id: 'other-s01e01', profile: 'balanced' }).run_id;
-    db.close();
+    const db = await openTestDatabase(join(root, 'data'));
+    await upsertEpisode(db, { ep_id: 'other-s01e01' });
+    const foreign = (await createRun(db, { ep_id: 'other-s01e01', profile: 'balanced' })).run_id;
+    await db.close();
     const wrongRun = await call(app, 'POST', `/episodes/${EP}/identities/${ids.franck}/assign`, {
       cast_id: 'franck',
       run_id: foreign,

@@ -13,8 +13,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.ts';
 import { createJobsContext, startWorker, type StageWorker } from '../../src/jobs/index.ts';
 import { probeRedis } from '../../src/jobs/queue.ts';
-import { listRuns, openDatabase, runPaths, type Db } from '../../src/store/index.ts';
+import { listRuns, runPaths, type Db } from '../../src/store/index.ts';
 import { waitFor } from '../jobs/harness.ts';
+import { openTestDatabase, testDatabase } from '../helpers/database.ts';
 import { removeQueueKeys } from '../helpers/redis.ts';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir.ts';
 import { apiOf, call, makeDissolve, makeFourShots, runPipeline, type App } from './world.ts';
@@ -61,7 +62,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await worker?.shutdown();
-  workerDb?.close();
+  await workerDb?.close();
   await app?.close();
   if (redisUp) {
     await removeQueueKeys(prefix);
@@ -94,9 +95,9 @@ describe('cleanup of a dissolve between two men', () => {
     expect(result.cuts[0].from_ts).toBeLessThanOrEqual(8.5);
     expect(result.after.mean_cohesion).toBeGreaterThan(result.before.mean_cohesion + 0.2);
     expect((await call(app, 'GET', `/episodes/${EP}/review`)).body.version).toBe(0);
-    const db = openDatabase(dataDir);
-    const [run] = listRuns(db, EP);
-    db.close();
+    const db = await openTestDatabase(dataDir);
+    const [run] = await listRuns(db, EP);
+    await db.close();
     expect(existsSync(runPaths(dataDir, EP, run!.run_id).cleanupReport)).toBe(false);
   });
 
@@ -154,8 +155,11 @@ describe('cleanup of a dissolve between two men', () => {
     const version = assigned.body.version as number;
     let result;
     if (redisUp) {
-      const config = loadConfig({ data_dir: dataDir, jobs: { queue_prefix: prefix } }, {});
-      workerDb = openDatabase(dataDir);
+      const config = loadConfig(
+        { data_dir: dataDir, database: testDatabase(dataDir), jobs: { queue_prefix: prefix } },
+        {},
+      );
+      workerDb = await openTestDatabase(dataDir);
       worker = startWorker(createJobsContext(config, workerDb));
       await worker.worker.waitUntilReady();
       const queued = await call(app, 'POST', `/episodes/${EP}/cleanup_async`, {

@@ -39,8 +39,8 @@ beforeAll(async () => {
   work = await makeTempDir('sa-review-two-');
   await runPipeline(world.dataDir, await makeFourShots(work), EP);
   await addUsers(world.dataDir, { alice: 'reviewer', bob: 'reviewer' });
-  auth.alice = bearerOf(world.dataDir, 'alice');
-  auth.bob = bearerOf(world.dataDir, 'bob');
+  auth.alice = await bearerOf(world.dataDir, 'alice');
+  auth.bob = await bearerOf(world.dataDir, 'bob');
   const [a, b] = await Promise.all([world.startApi(), world.startApi()]);
   apiA = a.url;
   apiB = b.url;

@@ -13,16 +13,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.ts';
 import { createJobsContext, startWorker, type StageWorker } from '../../src/jobs/index.ts';
 import { probeRedis } from '../../src/jobs/queue.ts';
-import {
-  getReviewJob,
-  insertReviewJob,
-  listRuns,
-  openDatabase,
-  type Db,
-} from '../../src/store/index.ts';
+import { getReviewJob, insertReviewJob, listRuns, type Db } from '../../src/store/index.ts';
 import { waitFor } from '../jobs/harness.ts';
 import { extractFrame } from '../helpers/media.ts';
 import { signedIn, type Injector } from '../helpers/accounts.ts';
+import { openTestDatabase, testDatabase } from '../helpers/database.ts';
 import { removeQueueKeys } from '../helpers/redis.ts';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir.ts';
 import { apiOf, call, CLIPS, makeSideBySide, runPipeline, type App } from './world.ts';
@@ -62,7 +57,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await worker?.shutdown();
-  workerDb?.close();
+  await workerDb?.close();
   await server?.close();
   if (redisUp) {
     await removeQueueKeys(prefix);
@@ -164,8 +159,11 @@ describe('review jobs in redis mode', () => {
         'Redis does not answer on 127.0.0.1:6379: start redis-server to run the redis-mode tests',
       );
     }
-    const config = loadConfig({ data_dir: dataDir, jobs: { queue_prefix: prefix } }, {});
-    workerDb = openDatabase(dataDir);
+    const config = loadConfig(
+      { data_dir: dataDir, database: testDatabase(dataDir), jobs: { queue_prefix: prefix } },
+      {},
+    );
+    workerDb = await openTestDatabase(dataDir);
     worker = startWorker(createJobsContext(config, workerDb));
     await worker.worker.waitUntilReady();
     const queued = await call(app, 'POST', `/episodes/${EP}/refresh_similarity_async`, {
@@ -219,9 +217,9 @@ describe('review jobs in redis mode', () => {
 
 describe('a review job whose runner died', () => {
   it('is ended as lost and replaced when the same operation is asked again', async () => {
-    const db = openDatabase(dataDir);
-    const [run] = listRuns(db, EP);
-    const dead = insertReviewJob(db, {
+    const db = await openTestDatabase(dataDir);
+    const [run] = await listRuns(db, EP);
+    const dead = await insertReviewJob(db, {
       ep_id: EP,
       run_id: run!.run_id,
       operation: 'group',
@@ -234,10 +232,10 @@ describe('a review job whose runner died', () => {
       execution_mode: 'local',
     });
     expect(res.status).toBe(200);
-    expect(getReviewJob(db, dead.job_id)).toMatchObject({
+    expect(await getReviewJob(db, dead.job_id)).toMatchObject({
       state: 'error',
       error: expect.stringMatching(/^lost:/),
     });
-    db.close();
+    await db.close();
   });
 });

@@ -7,6 +7,7 @@ import { buildServer } from '../../src/api/server.ts';
 import { loadConfig, type ConfigInput } from '../../src/config/index.ts';
 import type { Injector } from '../helpers/accounts.ts';
 import { REPO_ROOT, runCli } from '../helpers/cli.ts';
+import { testDatabase } from '../helpers/database.ts';
 import { concatClips, ffmpeg, fitFilter, H264_FAST } from '../helpers/media.ts';
 
 /** The committed talking-head clips (franck is one person; cap12 and cap13 another). */
@@ -141,10 +142,12 @@ export type App = Awaited<ReturnType<typeof buildServer>>;
 /**
  * @param dataDir - data directory
  * @param overrides - more config
- * @returns the API, not listening; close it after
+ * @returns the API on this run's database engine (test/helpers/database.ts), not listening; close it after
  */
 export function apiOf(dataDir: string, overrides: ConfigInput = {}): Promise<App> {
-  return buildServer({ config: loadConfig({ data_dir: dataDir, ...overrides }, {}) });
+  return buildServer({
+    config: loadConfig({ data_dir: dataDir, database: testDatabase(dataDir), ...overrides }, {}),
+  });
 }
 
 /** A JSON answer. */

@@ -5,9 +5,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createToken } from '../../src/accounts/index.ts';
-import { listAudit, openDatabase } from '../../src/store/index.ts';
+import { listAudit } from '../../src/store/index.ts';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir.ts';
 import { addUsers, signIn } from '../helpers/accounts.ts';
+import { openTestDatabase } from '../helpers/database.ts';
 import { apiOf, type App } from './security-world.ts';
 
 let dir = '';
@@ -106,21 +107,23 @@ describe('auth', () => {
     expect((await app.inject({ method: 'DELETE', url, headers: rita })).statusCode).toBe(403);
     const ada = { cookie: await signIn(app, 'ada') };
     expect((await app.inject({ method: 'DELETE', url, headers: ada })).statusCode).toBe(204);
-    const db = openDatabase(dir);
+    const db = await openTestDatabase(dir);
     try {
-      const log = listAudit(db, 10).map((e) => `${e.user_name} ${e.method} ${e.url} ${e.status}`);
+      const log = (await listAudit(db, 10)).map(
+        (e) => `${e.user_name} ${e.method} ${e.url} ${e.status}`,
+      );
       expect(log).toContain(`ada DELETE ${url} 204`);
       expect(log).toContain('rita POST /episodes 201');
       expect(log).toContain(`rita DELETE ${url} 403`);
     } finally {
-      db.close();
+      await db.close();
     }
   });
 
   it('accepts a bearer token, refuses a revoked or made-up one, and ends a session on sign-out', async () => {
-    const db = openDatabase(dir);
-    const made = createToken(db, 'rita', 'script');
-    db.close();
+    const db = await openTestDatabase(dir);
+    const made = await createToken(db, 'rita', 'script');
+    await db.close();
     const auth = { authorization: `Bearer ${made.token}` };
     const me = await app.inject({ method: 'GET', url: '/auth/me', headers: auth });
     expect(me.json<{ user: unknown }>().user).toEqual({

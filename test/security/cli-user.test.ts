@@ -5,8 +5,15 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/store/index.ts';
+import { tokenSha256 } from '../../src/accounts/index.ts';
+import {
+  getPasswordHash,
+  listApiTokens,
+  listUsers,
+  userOfTokenHash,
+} from '../../src/store/index.ts';
 import { REPO_ROOT } from '../helpers/cli.ts';
+import { openTestDatabase, testDatabaseEnv } from '../helpers/database.ts';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir.ts';
 import { apiOf } from './security-world.ts';
 
@@ -30,7 +37,7 @@ function cli(
   );
   const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'screenalytics.js'), ...args], {
     cwd: REPO_ROOT,
-    env: { ...env, SCREENALYTICS_DATA_DIR: dir },
+    env: { ...env, SCREENALYTICS_DATA_DIR: dir, ...testDatabaseEnv(dir) },
   });
   let out = '';
   let err = '';
@@ -48,7 +55,7 @@ function serve(args: string[], until: RegExp): Promise<{ code: number | null; ou
   const child = spawn(
     process.execPath,
     [join(REPO_ROOT, 'bin', 'screenalytics.js'), 'serve', '--port', '0', ...args],
-    { cwd: REPO_ROOT, env: { ...env, SCREENALYTICS_DATA_DIR: dir } },
+    { cwd: REPO_ROOT, env: { ...env, SCREENALYTICS_DATA_DIR: dir, ...testDatabaseEnv(dir) } },
   );
   let out = '';
   return new Promise((done) => {
@@ -88,12 +95,19 @@ describe('screenalytics user', () => {
     const value = token.out.trim();
     expect(value).toMatch(/^sa_[0-9a-f]{12}_[A-Za-z0-9_-]{43}$/);
 
-    const db = openDatabase(dir);
-    const stored = JSON.stringify(db.prepare('SELECT * FROM users, api_tokens').all());
-    db.close();
-    expect(stored).not.toContain('hunter2');
-    expect(stored).not.toContain(value);
-    expect(stored).toContain('$argon2id$');
+    const db = await openTestDatabase(dir);
+    try {
+      const hash = await getPasswordHash(db, 'alice');
+      expect(hash).toMatch(/^\$argon2id\$/);
+      expect(hash).not.toContain('hunter2');
+      const [alice] = await listUsers(db);
+      expect(JSON.stringify(await listApiTokens(db, alice!.user_id))).not.toContain(value);
+      // The token is found by its SHA-256 only.
+      expect(await userOfTokenHash(db, value)).toBeNull();
+      expect(await userOfTokenHash(db, tokenSha256(value))).toMatchObject({ name: 'alice' });
+    } finally {
+      await db.close();
+    }
 
     const app = await apiOf(dir);
     try {

@@ -4,17 +4,20 @@
  */
 import { buildServer } from '../../src/api/server.ts';
 import { loadConfig, type ConfigInput } from '../../src/config/index.ts';
+import { testDatabase } from '../helpers/database.ts';
 
 /** The in-process API. */
 export type App = Awaited<ReturnType<typeof buildServer>>;
 
 /**
- * @param dataDir - data directory
+ * @param dataDir - data directory (and, on PostgreSQL runs, the name of the test's schema)
  * @param overrides - more config
- * @returns the API, not listening
+ * @returns the API, not listening, on this test run's database engine
  */
 export function apiOf(dataDir: string, overrides: ConfigInput = {}): Promise<App> {
-  return buildServer({ config: loadConfig({ data_dir: dataDir, ...overrides }, {}) });
+  return buildServer({
+    config: loadConfig({ data_dir: dataDir, database: testDatabase(dataDir), ...overrides }, {}),
+  });
 }
 
 /** A multipart/form-data body with one file field. */

@@ -156,7 +156,7 @@ describe('stale on input change', () => {
       method: 'POST',
       url: `/episodes/${EP_ID}/identities/${id}/unassign`,
       payload: {},
-      headers: { authorization: bearerOf(dir, 'rita') },
+      headers: { authorization: await bearerOf(dir, 'rita') },
     });
     expect(unassign.statusCode, unassign.body).toBe(200);
     expect((await edits())[0]!).toMatchObject({ kind: 'unassign', reviewer: 'rita' });

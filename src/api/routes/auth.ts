@@ -60,8 +60,8 @@ export function authRoutes(app: ZodApp, { ctx }: RouteDeps): void {
     async (request) => {
       const { name, password } = request.body;
       throttle.check(name, request.ip);
-      const ok = await verifyPassword(getPasswordHash(db, name), password);
-      const user = ok ? getUserByName(db, name) : null;
+      const ok = await verifyPassword(await getPasswordHash(db, name), password);
+      const user = ok ? await getUserByName(db, name) : null;
       if (!user) {
         throttle.fail(name, request.ip);
         throw new AppError('UNAUTHENTICATED', 401, 'Wrong user name or password');
@@ -91,7 +91,7 @@ export function authRoutes(app: ZodApp, { ctx }: RouteDeps): void {
       schema: { tags, summary: 'The caller, and whether the API runs single-user' },
       config: { role: 'public', action: 'read the caller' },
     },
-    (request) => ({ user: userView(request.user), single_user: !hasUsers(db) }),
+    async (request) => ({ user: userView(request.user), single_user: !(await hasUsers(db)) }),
   );
 
   app.get(
@@ -100,7 +100,7 @@ export function authRoutes(app: ZodApp, { ctx }: RouteDeps): void {
       schema: { tags, summary: 'Your personal API tokens (never their values)' },
       config: { role: 'viewer', action: 'list your tokens' },
     },
-    (request) => ({ items: listApiTokens(db, accountOf(request.user).user_id) }),
+    async (request) => ({ items: await listApiTokens(db, accountOf(request.user).user_id) }),
   );
 
   app.post(
@@ -116,10 +116,10 @@ export function authRoutes(app: ZodApp, { ctx }: RouteDeps): void {
       },
       config: { role: 'viewer', action: 'create the token' },
     },
-    (request, reply) =>
+    async (request, reply) =>
       reply
         .code(201)
-        .send(createToken(db, accountOf(request.user).name, request.body?.label ?? '')),
+        .send(await createToken(db, accountOf(request.user).name, request.body?.label ?? '')),
   );
 
   app.delete(
@@ -132,8 +132,8 @@ export function authRoutes(app: ZodApp, { ctx }: RouteDeps): void {
       },
       config: { role: 'viewer', action: 'revoke the token' },
     },
-    (request, reply) => {
-      revokeApiToken(db, accountOf(request.user).user_id, request.params.token_id);
+    async (request, reply) => {
+      await revokeApiToken(db, accountOf(request.user).user_id, request.params.token_id);
       return reply.code(204).send();
     },
   );
@@ -144,7 +144,7 @@ export function authRoutes(app: ZodApp, { ctx }: RouteDeps): void {
       schema: { tags, summary: 'Accounts (admin)' },
       config: { role: 'admin', action: 'list users' },
     },
-    () => ({ items: listUsers(db) }),
+    async () => ({ items: await listUsers(db) }),
   );
 
   app.post(
@@ -172,7 +172,7 @@ export function authRoutes(app: ZodApp, { ctx }: RouteDeps): void {
       },
       config: { role: 'admin', action: 'read the audit log' },
     },
-    (request) => ({ items: listAudit(db, request.query.limit ?? 100) }),
+    async (request) => ({ items: await listAudit(db, request.query.limit ?? 100) }),
   );
 
   app.delete(
@@ -185,8 +185,8 @@ export function authRoutes(app: ZodApp, { ctx }: RouteDeps): void {
       },
       config: { role: 'admin', action: 'remove the user' },
     },
-    (request, reply) => {
-      removeUser(db, request.params.name);
+    async (request, reply) => {
+      await removeUser(db, request.params.name);
       return reply.code(204).send();
     },
   );

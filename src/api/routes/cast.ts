@@ -49,8 +49,8 @@ const patchBody = z.object(castFields).partial().strict();
  */
 export function castRoutes(app: ZodApp, { ctx }: RouteDeps): void {
   const { db } = ctx;
-  const withCounts = (show: string, items: CastMember[]) => {
-    const counts = countFacebankImages(db, show);
+  const withCounts = async (show: string, items: CastMember[]) => {
+    const counts = await countFacebankImages(db, show);
     return items.map((c) => ({ ...c, facebank_images: counts.get(c.cast_id) ?? 0 }));
   };
 
@@ -63,9 +63,13 @@ export function castRoutes(app: ZodApp, { ctx }: RouteDeps): void {
       },
       config: { action: 'list shows' },
     },
-    (): { items: ShowView[] } => ({
-      items: listShows(db).map((s) => ({ ...s, seasons: listSeasons(ctx, s.show_id) })),
-    }),
+    async (): Promise<{ items: ShowView[] }> => {
+      const items: ShowView[] = [];
+      for (const s of await listShows(db)) {
+        items.push({ ...s, seasons: await listSeasons(ctx, s.show_id) });
+      }
+      return { items };
+    },
   );
 
   app.get(
@@ -79,12 +83,12 @@ export function castRoutes(app: ZodApp, { ctx }: RouteDeps): void {
       },
       config: { action: 'list the cast' },
     },
-    (request) => {
+    async (request) => {
       const { show } = request.params;
-      const { items } = listCastMembers(db, show, { status: request.query.status });
+      const { items } = await listCastMembers(db, show, { status: request.query.status });
       return {
         show_id: show,
-        ...pageOf(withCounts(show, items), ctx.config.review, request.query),
+        ...pageOf(await withCounts(show, items), ctx.config.review, request.query),
       };
     },
   );
@@ -100,8 +104,8 @@ export function castRoutes(app: ZodApp, { ctx }: RouteDeps): void {
       },
       config: { action: 'create the cast member' },
     },
-    (request, reply) => {
-      const member = createCastMember(db, request.params.show, request.body);
+    async (request, reply) => {
+      const member = await createCastMember(db, request.params.show, request.body);
       return reply.code(201).send({ ...member, facebank_images: 0 });
     },
   );
@@ -118,10 +122,10 @@ export function castRoutes(app: ZodApp, { ctx }: RouteDeps): void {
       },
       config: { action: 'import the cast' },
     },
-    (request) => {
+    async (request) => {
       const { show } = request.params;
-      const out = importCastCsv(db, show, request.body.csv);
-      return { ...out, items: withCounts(show, out.items) };
+      const out = await importCastCsv(db, show, request.body.csv);
+      return { ...out, items: await withCounts(show, out.items) };
     },
   );
 
@@ -131,9 +135,9 @@ export function castRoutes(app: ZodApp, { ctx }: RouteDeps): void {
       schema: { tags: ['cast'], summary: 'Read a cast member', params: castPath },
       config: { action: 'read the cast member' },
     },
-    (request) => {
+    async (request) => {
       const { show, cast_id: castId } = request.params;
-      return withCounts(show, [requireCastMember(db, show, castId)])[0];
+      return (await withCounts(show, [await requireCastMember(db, show, castId)]))[0];
     },
   );
 
@@ -148,9 +152,10 @@ export function castRoutes(app: ZodApp, { ctx }: RouteDeps): void {
       },
       config: { action: 'change the cast member' },
     },
-    (request) => {
+    async (request) => {
       const { show, cast_id: castId } = request.params;
-      return withCounts(show, [updateCastMember(db, show, castId, request.body)])[0];
+      const member = await updateCastMember(db, show, castId, request.body);
+      return (await withCounts(show, [member]))[0];
     },
   );
 
@@ -164,8 +169,8 @@ export function castRoutes(app: ZodApp, { ctx }: RouteDeps): void {
       },
       config: { action: 'delete the cast member' },
     },
-    (request, reply) => {
-      deleteCastMember(db, request.params.show, request.params.cast_id);
+    async (request, reply) => {
+      await deleteCastMember(db, request.params.show, request.params.cast_id);
       return reply.code(204).send();
     },
   );

@@ -39,8 +39,8 @@ export function episodeRoutes(app: ZodApp, { ctx }: RouteDeps): void {
       schema: { tags: ['episodes'], summary: 'List episodes' },
       config: { action: 'list episodes' },
     },
-    () => ({
-      episodes: listEpisodeViews(ctx),
+    async () => ({
+      episodes: await listEpisodeViews(ctx),
     }),
   );
 
@@ -63,8 +63,8 @@ export function episodeRoutes(app: ZodApp, { ctx }: RouteDeps): void {
       },
       config: { action: 'delete the episode' },
     },
-    (request, reply) => {
-      removeEpisode(ctx, request.params.ep_id);
+    async (request, reply) => {
+      await removeEpisode(ctx, request.params.ep_id);
       return reply.code(204).send();
     },
   );

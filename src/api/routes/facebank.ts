@@ -56,8 +56,8 @@ export function facebankRoutes(app: ZodApp, { ctx }: RouteDeps): void {
     return embedder;
   };
   /** Auto-assignment again over the show's episodes after its facebank changed; returns the identities named. */
-  const renameShow = (show: string): number =>
-    autoAssignShow(ctx, show).reduce((n, r) => n + r.assigned.length, 0);
+  const renameShow = async (show: string): Promise<number> =>
+    (await autoAssignShow(ctx, show)).reduce((n, r) => n + r.assigned.length, 0);
   app.addHook('onClose', async () => {
     await (await embedder)?.release();
   });
@@ -70,13 +70,13 @@ export function facebankRoutes(app: ZodApp, { ctx }: RouteDeps): void {
       schema: { tags, summary: "A cast member's facebank images", params: castPath },
       config: { action: 'list the facebank' },
     },
-    (request) => {
+    async (request) => {
       const { show, cast_id: castId } = request.params;
-      requireCastMember(db, show, castId);
+      await requireCastMember(db, show, castId);
       return {
         show_id: show,
         cast_id: castId,
-        items: listFacebankImages(db, show, castId).map(view),
+        items: (await listFacebankImages(db, show, castId)).map(view),
       };
     },
   );
@@ -95,7 +95,7 @@ export function facebankRoutes(app: ZodApp, { ctx }: RouteDeps): void {
     },
     async (request, reply) => {
       const { show, cast_id: castId } = request.params;
-      requireCastMember(db, show, castId);
+      await requireCastMember(db, show, castId);
       const limit = config.api.image_upload_max_bytes;
       const declared = Number(request.headers['content-length']);
       if (Number.isFinite(declared) && declared > limit + 64 * 1024) {
@@ -126,7 +126,7 @@ export function facebankRoutes(app: ZodApp, { ctx }: RouteDeps): void {
             reviewer,
           ),
         );
-        return reply.code(201).send({ ...view(stored), auto_assigned: renameShow(show) });
+        return reply.code(201).send({ ...view(stored), auto_assigned: await renameShow(show) });
       } finally {
         await rm(dir, { recursive: true, force: true });
       }
@@ -143,10 +143,10 @@ export function facebankRoutes(app: ZodApp, { ctx }: RouteDeps): void {
       },
       config: { action: 'remove the facebank image' },
     },
-    (request, reply) => {
+    async (request, reply) => {
       const { show, cast_id: castId, image_id: imageId } = request.params;
-      deleteFacebankImage(db, show, castId, imageId);
-      renameShow(show);
+      await deleteFacebankImage(db, show, castId, imageId);
+      await renameShow(show);
       return reply.code(204).send();
     },
   );
@@ -161,9 +161,9 @@ export function facebankRoutes(app: ZodApp, { ctx }: RouteDeps): void {
       },
       config: { action: 'send the facebank image' },
     },
-    (request, reply) => {
+    async (request, reply) => {
       const { show, image_id: imageId } = request.params;
-      const { thumb, thumb_type: type } = getFacebankThumb(db, show, imageId);
+      const { thumb, thumb_type: type } = await getFacebankThumb(db, show, imageId);
       const etag = `"${imageId}"`;
       reply.header('etag', etag).header('cache-control', IMMUTABLE);
       if (request.headers['if-none-match'] === etag) {
@@ -191,9 +191,9 @@ export function facebankRoutes(app: ZodApp, { ctx }: RouteDeps): void {
       },
       config: { action: 'export to the facebank' },
     },
-    (request, reply) => {
+    async (request, reply) => {
       const body = request.body ?? {};
-      const items = exportIdentityToFacebank(
+      const items = await exportIdentityToFacebank(
         ctx,
         targetOf(request.params.ep_id, body.run_id),
         request.params.identity_id,
@@ -202,7 +202,7 @@ export function facebankRoutes(app: ZodApp, { ctx }: RouteDeps): void {
       );
       return reply.code(201).send({
         items: items.map(view),
-        auto_assigned: items[0] ? renameShow(items[0].show_id) : 0,
+        auto_assigned: items[0] ? await renameShow(items[0].show_id) : 0,
       });
     },
   );

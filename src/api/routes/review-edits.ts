@@ -105,8 +105,8 @@ export function reviewEditRoutes(app: ZodApp, { ctx }: RouteDeps): void {
     reviewer: reviewerOf(request),
     expectedVersion: body.expected_version ?? null,
   });
-  const edit = (request: FastifyRequest, epId: string, body: EditBody, req: EditRequest) =>
-    answer(editReview(ctx, targetOf(epId, body.run_id), req, editorOf(request, body)));
+  const edit = async (request: FastifyRequest, epId: string, body: EditBody, req: EditRequest) =>
+    answer(await editReview(ctx, targetOf(epId, body.run_id), req, editorOf(request, body)));
 
   app.post(
     '/episodes/:ep_id/identities/:identity_id/assign',
@@ -220,10 +220,10 @@ export function reviewEditRoutes(app: ZodApp, { ctx }: RouteDeps): void {
   app.post(
     '/episodes/:ep_id/undo',
     editRoute("Undo the last edits of the episode (anyone's)", epPath, bodies.undo.optional()),
-    (request) => {
+    async (request) => {
       const body = request.body ?? { count: 1 };
       return answer(
-        undoEdits(
+        await undoEdits(
           ctx,
           targetOf(request.params.ep_id, body.run_id),
           body.count,

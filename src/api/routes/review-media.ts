@@ -130,8 +130,8 @@ export function reviewMediaRoutes(app: ZodApp, { ctx }: RouteDeps): void {
         },
         config: { action: 'send the screen time' },
       },
-      (request, reply) => {
-        const file = episodeCastScreentime(
+      async (request, reply) => {
+        const file = await episodeCastScreentime(
           ctx,
           targetOf(request.params.ep_id, request.query.run_id),
         );

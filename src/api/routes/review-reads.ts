@@ -42,7 +42,7 @@ const mapItems = <P extends { items: unknown[] }, U>(
 ) => ({ ...out, items: out.items.map(toItem) });
 
 /** The fields a stored result's reply starts with; `stale` is true when none is stored. */
-const storedMeta = (epId: string, stored: ReturnType<typeof storedResult>) => ({
+const storedMeta = (epId: string, stored: Awaited<ReturnType<typeof storedResult>>) => ({
   ep_id: epId,
   run_id: stored?.run_id ?? null,
   computed_at: stored?.computed_at ?? null,
@@ -81,9 +81,9 @@ export function reviewReadRoutes(app: ZodApp, { ctx }: RouteDeps): void {
       }),
       'list the identities',
     ),
-    (request) => {
+    async (request) => {
       const { run_id: runId, filter, cast_id: castId, ...page } = request.query;
-      const out = listIdentities(ctx, targetOf(request.params.ep_id, runId), {
+      const out = await listIdentities(ctx, targetOf(request.params.ep_id, runId), {
         ...page,
         filter,
         castId,
@@ -95,11 +95,11 @@ export function reviewReadRoutes(app: ZodApp, { ctx }: RouteDeps): void {
   app.get(
     '/episodes/:ep_id/identities/:identity_id',
     readRoute('One identity with fresh suggestions', identityPath, runQuery, 'read the identity'),
-    (request) => {
+    async (request) => {
       const { ep_id: epId, identity_id: identityId } = request.params;
       const target = targetOf(epId, request.query.run_id);
-      const idn = getIdentity(ctx, target, identityId);
-      const sugg = identitySuggestions(ctx, target, identityId);
+      const idn = await getIdentity(ctx, target, identityId);
+      const sugg = await identitySuggestions(ctx, target, identityId);
       return {
         ...withThumb(idn.ep_id, idn.run_id)(idn),
         centroid_cohesion: sugg.cohesion,
@@ -132,9 +132,9 @@ export function reviewReadRoutes(app: ZodApp, { ctx }: RouteDeps): void {
       runQuery.merge(pageQuery),
       'list the tracks',
     ),
-    (request) => {
+    async (request) => {
       const { run_id: runId, ...page } = request.query;
-      const out = listIdentityTracks(
+      const out = await listIdentityTracks(
         ctx,
         targetOf(request.params.ep_id, runId),
         request.params.identity_id,
@@ -155,8 +155,8 @@ export function reviewReadRoutes(app: ZodApp, { ctx }: RouteDeps): void {
       runQuery,
       'list the face samples',
     ),
-    (request) => {
-      const out = listTrackFaces(
+    async (request) => {
+      const out = await listTrackFaces(
         ctx,
         targetOf(request.params.ep_id, request.query.run_id),
         request.params.track_id,
@@ -190,8 +190,8 @@ export function reviewReadRoutes(app: ZodApp, { ctx }: RouteDeps): void {
       runQuery,
       'list the conflicts',
     ),
-    (request) => {
-      const s = reviewSummary(ctx, targetOf(request.params.ep_id, request.query.run_id));
+    async (request) => {
+      const s = await reviewSummary(ctx, targetOf(request.params.ep_id, request.query.run_id));
       return { ep_id: s.ep_id, run_id: s.run_id, version: s.version, items: s.conflicts };
     },
   );
@@ -204,9 +204,9 @@ export function reviewReadRoutes(app: ZodApp, { ctx }: RouteDeps): void {
       runQuery.merge(pageQuery),
       'read the suggestions',
     ),
-    (request) => {
+    async (request) => {
       const { run_id: runId, ...page } = request.query;
-      const stored = storedResult(ctx, targetOf(request.params.ep_id, runId), 'similarity');
+      const stored = await storedResult(ctx, targetOf(request.params.ep_id, runId), 'similarity');
       const rows = stored ? (stored.result as { identities: IdentitySimilarity[] }).identities : [];
       return {
         ...storedMeta(request.params.ep_id, stored),
@@ -218,8 +218,8 @@ export function reviewReadRoutes(app: ZodApp, { ctx }: RouteDeps): void {
   app.get(
     '/episodes/:ep_id/clusters/groups',
     readRoute('Last auto-group proposal', epPath, runQuery, 'read the groups'),
-    (request) => {
-      const stored = storedResult(
+    async (request) => {
+      const stored = await storedResult(
         ctx,
         targetOf(request.params.ep_id, request.query.run_id),
         'groups',

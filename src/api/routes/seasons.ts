@@ -42,9 +42,10 @@ export function seasonRoutes(app: ZodApp, { ctx }: RouteDeps): void {
       },
       config: { action: 'compute the season screen time' },
     },
-    (request, reply) => {
+    async (request, reply) => {
       const { show, season } = request.params;
-      return reply.header('cache-control', 'no-cache').send(seasonScreentime(ctx, show, season));
+      const screentime = await seasonScreentime(ctx, show, season);
+      return reply.header('cache-control', 'no-cache').send(screentime);
     },
   );
 
@@ -61,7 +62,7 @@ export function seasonRoutes(app: ZodApp, { ctx }: RouteDeps): void {
       },
       async (request, reply) => {
         const { show, season } = request.params;
-        const body = await exportSeason(seasonScreentime(ctx, show, season), ext);
+        const body = await exportSeason(await seasonScreentime(ctx, show, season), ext);
         return reply
           .type(SEASON_EXPORT_TYPES[ext])
           .header('cache-control', 'no-cache')
@@ -85,8 +86,11 @@ export function seasonRoutes(app: ZodApp, { ctx }: RouteDeps): void {
       },
       config: { action: 'make the WebVTT track' },
     },
-    (request, reply) => {
-      const live = episodeCastScreentime(ctx, targetOf(request.params.ep_id, request.query.run_id));
+    async (request, reply) => {
+      const live = await episodeCastScreentime(
+        ctx,
+        targetOf(request.params.ep_id, request.query.run_id),
+      );
       return reply
         .type('text/vtt; charset=utf-8')
         .header('cache-control', 'no-cache')
@@ -107,7 +111,7 @@ export function seasonRoutes(app: ZodApp, { ctx }: RouteDeps): void {
     },
     async (request, reply) => {
       const { ep_id: epId } = request.params;
-      const path = videoMeta(ctx, epId).video_path;
+      const path = (await videoMeta(ctx, epId)).video_path;
       // root = its folder, so dot-folders above it (e.g. a hidden data dir) are not refused as dotfiles.
       const out = await send(request.raw, `/${basename(path)}`, {
         root: dirname(path),

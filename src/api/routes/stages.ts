@@ -91,10 +91,10 @@ export function stageRoutes(app: ZodApp, { ctx, jobs }: RouteDeps): void {
       },
       config: { action: 'read the logs' },
     },
-    (request) => ({
+    async (request) => ({
       ep_id: request.params.ep_id,
       stage: request.params.stage,
-      jobs: stageLogs(ctx, request.params.ep_id, request.params.stage, request.query.limit),
+      jobs: await stageLogs(ctx, request.params.ep_id, request.params.stage, request.query.limit),
     }),
   );
 }

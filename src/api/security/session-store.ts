@@ -1,6 +1,6 @@
 /**
- * @module Browser sessions for `@fastify/session`: kept in SQLite (so sign-out and user removal end them on every
- * API process sharing the data directory), and the secret that signs their cookie.
+ * @module Browser sessions for `@fastify/session`: kept in the database (so sign-out and user removal end them on
+ * every API process sharing it), and the secret that signs their cookie.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -19,47 +19,46 @@ declare module 'fastify' {
 }
 
 /**
- * A session store over the `sessions` table.
+ * A session store over the `sessions` table. Each operation is async; its outcome (or error) goes to the callback
+ * of `@fastify/session`.
  * @param db - open database
  * @param maxAgeS - lifetime of a session without an explicit cookie expiry, in seconds
  * @returns the store
  */
-export function sqliteSessionStore(db: Db, maxAgeS: number): SessionStore {
+export function databaseSessionStore(db: Db, maxAgeS: number): SessionStore {
   return {
     set(sid, session, done) {
-      try {
+      settle(async () => {
         const expires = (session.cookie as { expires?: Date | string | null }).expires;
         const expiresAt = expires
           ? new Date(expires).toISOString()
           : new Date(Date.now() + maxAgeS * 1000).toISOString();
-        putSession(db, {
-          sid,
-          userId: session.user_id ?? null,
-          data: JSON.stringify(session),
-          expiresAt,
-        });
-        done();
-      } catch (err) {
-        done(err);
-      }
+        const data = JSON.stringify(session);
+        await putSession(db, { sid, userId: session.user_id ?? null, data, expiresAt });
+      }, done);
     },
     get(sid, done) {
-      try {
-        const data = getSessionData(db, sid);
-        done(null, data === null ? null : (JSON.parse(data) as Session));
-      } catch (err) {
-        done(err);
-      }
+      settle(async () => {
+        const data = await getSessionData(db, sid);
+        return data === null ? null : (JSON.parse(data) as Session);
+      }, done);
     },
     destroy(sid, done) {
-      try {
-        deleteSession(db, sid);
-        done();
-      } catch (err) {
-        done(err);
-      }
+      settle(() => deleteSession(db, sid), done);
     },
   };
+}
+
+/**
+ * Runs `work` and hands its result, or its error, to a node-style callback (called once).
+ * @param work - the async operation
+ * @param done - the store callback
+ */
+function settle<T>(work: () => Promise<T>, done: (err: unknown, result?: T) => void): void {
+  work().then(
+    (result) => done(null, result),
+    (err: unknown) => done(err),
+  );
 }
 
 /**

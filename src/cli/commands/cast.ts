@@ -101,8 +101,8 @@ async function addImages(
 }
 
 /** Auto-assigns every clustered episode of the show again and prints how many identities were named. */
-function reassign(deps: ReviewDeps, showId: string): void {
-  const results = autoAssignShow(deps, showId);
+async function reassign(deps: ReviewDeps, showId: string): Promise<void> {
+  const results = await autoAssignShow(deps, showId);
   const named = results.reduce((n, r) => n + r.assigned.length, 0);
   const episodes = results.filter((r) => r.assigned.length > 0).length;
   process.stdout.write(
@@ -116,21 +116,28 @@ function castIdOf(name: string): string {
 }
 
 /** The cast member of the show with this cast id (the slug of the name) or exactly this name, or null. */
-function findByName(deps: ReviewDeps, showId: string, name: string): CastMember | null {
-  const byId = castIdOf(name) === '' ? null : getCastMember(deps.db, showId, castIdOf(name));
+async function findByName(
+  deps: ReviewDeps,
+  showId: string,
+  name: string,
+): Promise<CastMember | null> {
+  const byId = castIdOf(name) === '' ? null : await getCastMember(deps.db, showId, castIdOf(name));
   if (byId) {
     return byId;
   }
   const wanted = name.trim().toLowerCase();
-  return (
-    listCastMembers(deps.db, showId).items.find((c) => c.name.trim().toLowerCase() === wanted) ??
-    null
-  );
+  const { items } = await listCastMembers(deps.db, showId);
+  return items.find((c) => c.name.trim().toLowerCase() === wanted) ?? null;
 }
 
-function withDeps<T>(config: Config, fn: (deps: ReviewDeps) => Promise<T>): Promise<T> {
-  const db = openDatabase(config.data_dir);
-  return fn({ config, db }).finally(() => db.close());
+/** Opens the config's database for `fn` and closes it after, whatever `fn` did. */
+async function withDeps<T>(config: Config, fn: (deps: ReviewDeps) => Promise<T>): Promise<T> {
+  const db = await openDatabase(config.data_dir, config.database);
+  try {
+    return await fn({ config, db });
+  } finally {
+    await db.close();
+  }
 }
 
 /**
@@ -160,8 +167,8 @@ export async function castAddCommand(
     );
   }
   return withDeps(config, async (deps) => {
-    const existing = findByName(deps, showId, name);
-    const member = existing ?? createCastMember(deps.db, showId, { name: name.trim() });
+    const existing = await findByName(deps, showId, name);
+    const member = existing ?? (await createCastMember(deps.db, showId, { name: name.trim() }));
     if (!existing) {
       process.stdout.write(`created cast member ${member.cast_id} (${member.name}) in ${showId}\n`);
     }
@@ -177,18 +184,18 @@ export async function castAddCommand(
       );
     } catch (err) {
       if (!existing) {
-        deleteCastMember(deps.db, showId, member.cast_id);
+        await deleteCastMember(deps.db, showId, member.cast_id);
       }
       throw err;
     } finally {
       await embedder.release();
     }
     if (outcome.added === 0 && !existing) {
-      deleteCastMember(deps.db, showId, member.cast_id);
+      await deleteCastMember(deps.db, showId, member.cast_id);
       process.stderr.write(`no image landed: cast member ${member.cast_id} not created\n`);
     }
     if (outcome.added > 0) {
-      reassign(deps, showId);
+      await reassign(deps, showId);
     }
     return outcome.refused > 0 ? 2 : 0;
   });
@@ -199,24 +206,24 @@ export async function castAddCommand(
  * review assigns the cast member).
  * @param config - loaded config (`data_dir`)
  * @param showId - show id
- * @returns the table, or a sentence when the show has no cast member
+ * @returns the table, or a sentence when the show has no cast member (async)
  * @throws InputError for a bad show id; NotFoundError when the show does not exist
  */
-export function castListCommand(config: Config, showId: string): string {
+export async function castListCommand(config: Config, showId: string): Promise<string> {
   parseSlug('show id', showId);
-  const db = openDatabase(config.data_dir);
+  const db = await openDatabase(config.data_dir, config.database);
   try {
-    if (!listShows(db).some((s) => s.show_id === showId)) {
+    if (!(await listShows(db)).some((s) => s.show_id === showId)) {
       throw new NotFoundError(
         `Show ${showId} does not exist: enroll its cast with screenalytics cast add ${showId} NAME --image FILE`,
       );
     }
-    const { items } = listCastMembers(db, showId);
+    const { items } = await listCastMembers(db, showId);
     if (items.length === 0) {
       return `${showId}: no cast member yet (screenalytics cast add ${showId} NAME --image FILE)`;
     }
-    const images = countFacebankImages(db, showId);
-    const episodes = countCastEpisodes(db, showId);
+    const images = await countFacebankImages(db, showId);
+    const episodes = await countCastEpisodes(db, showId);
     const table = new Table({
       head: ['cast_id', 'name', 'role', 'images', 'episodes'],
       colAligns: ['left', 'left', 'left', 'right', 'right'],
@@ -234,7 +241,7 @@ export function castListCommand(config: Config, showId: string): string {
     const n = items.length;
     return `${showId}: ${n} cast member${n === 1 ? '' : 's'}\n${table.toString()}`;
   } finally {
-    db.close();
+    await db.close();
   }
 }
 
@@ -296,7 +303,7 @@ export async function castImportCommand(
   const drop = (r: string[]): string[] => (col < 0 ? r : r.filter((_, i) => i !== col));
   const csv = [header, ...rows].map((r) => drop(r).map(csvField).join(',')).join('\n');
   return withDeps(config, async (deps) => {
-    const { created, updated, items } = importCastCsv(deps.db, showId, csv);
+    const { created, updated, items } = await importCastCsv(deps.db, showId, csv);
     process.stdout.write(
       `imported ${items.length} cast member${items.length === 1 ? '' : 's'} into ${showId} (${created} created, ${updated} updated)\n`,
     );
@@ -318,7 +325,7 @@ export async function castImportCommand(
       await embedder.release();
     }
     if (total.added > 0) {
-      reassign(deps, showId);
+      await reassign(deps, showId);
     }
     return total.refused > 0 ? 2 : 0;
   });

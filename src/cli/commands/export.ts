@@ -48,15 +48,15 @@ export async function exportCommand(
     );
   }
   const fmt = format as SeasonExportFormat;
-  const db = openDatabase(config.data_dir);
+  const db = await openDatabase(config.data_dir, config.database);
   try {
-    const report = seasonScreentime({ config, db }, showId, season);
+    const report = await seasonScreentime({ config, db }, showId, season);
     const bytes = await exportSeason(report, fmt);
     const out = resolve(opts.out ?? seasonFileName(showId, season, fmt));
     writeFileAtomic(out, bytes);
     process.stdout.write(`${out}\n`);
     return out;
   } finally {
-    db.close();
+    await db.close();
   }
 }

@@ -103,7 +103,7 @@ export async function runSeasonCommand(
 ): Promise<void> {
   const { show, season, files } = await checkInput(inputs, opts);
   preflight(config, STAGES);
-  const db = openDatabase(config.data_dir);
+  const db = await openDatabase(config.data_dir, config.database);
   const ctx = createJobsContext(config, db);
   const jobs = new JobsService(ctx);
   try {
@@ -134,13 +134,13 @@ export async function runSeasonCommand(
       process.stderr.write(`error: ${e.epId} (${e.file.name}): ${e.failed}\n`);
       process.exitCode = EXIT_FAILURE;
     }
-    const report = seasonScreentime(ctx, slugify(show), season);
+    const report = await seasonScreentime(ctx, slugify(show), season);
     process.stdout.write(
       opts.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatSeasonTable(report)}\n`,
     );
   } finally {
     await jobs.close();
-    db.close();
+    await db.close();
   }
 }
 
@@ -156,7 +156,7 @@ async function runLocally(
       episode.failed = 'interrupted before it started';
       continue;
     }
-    const run = createRun(db, { ep_id: episode.epId, profile: config.profile });
+    const run = await createRun(db, { ep_id: episode.epId, profile: config.profile });
     const input = buildStageInput(config, episode.epId, run.run_id, signal);
     const startedMs = Date.now();
     try {
@@ -175,10 +175,10 @@ async function runLocally(
           },
         });
       }
-      setRunStatus(db, run.run_id, 'success');
+      await setRunStatus(db, run.run_id, 'success');
       display.finish(episode.epId, `done in ${((Date.now() - startedMs) / 1000).toFixed(1)} s`);
     } catch (err) {
-      setRunStatus(db, run.run_id, signal.aborted ? 'cancelled' : 'error');
+      await setRunStatus(db, run.run_id, signal.aborted ? 'cancelled' : 'error');
       episode.failed = err instanceof Error ? err.message : String(err);
       display.finish(episode.epId, signal.aborted ? 'interrupted' : 'failed');
     }
@@ -213,7 +213,7 @@ async function followQueued(
       }
       return;
     }
-    const status = seasonRunStatus(ctx, showId, season);
+    const status = await seasonRunStatus(ctx, showId, season);
     for (const item of status.episodes) {
       const episode = episodes.find((e) => e.epId === item.ep_id);
       if (!episode || ended.has(item.ep_id)) {

@@ -81,21 +81,21 @@ export async function runEpisodeCommand(
   signal: AbortSignal,
 ): Promise<void> {
   preflight(config, STAGES);
-  const db = openDatabase(config.data_dir);
+  const db = await openDatabase(config.data_dir, config.database);
   try {
     const naming =
       opts.show !== undefined && opts.episode === undefined && opts.epId === undefined
         ? { ...opts, episode: episodeNumberFromName(videoPath) ?? 1 }
         : opts;
     const { epId } = await registerEpisode(config.data_dir, db, videoPath, naming);
-    const run = createRun(db, { ep_id: epId, profile: config.profile });
+    const run = await createRun(db, { ep_id: epId, profile: config.profile });
     process.stderr.write(`episode ${epId}, run ${run.run_id}, profile ${config.profile}\n`);
     const input = buildStageInput(config, epId, run.run_id, signal);
     try {
       await runStagesWithDisplay([...STAGES], input);
-      setRunStatus(db, run.run_id, 'success');
+      await setRunStatus(db, run.run_id, 'success');
     } catch (err) {
-      setRunStatus(db, run.run_id, signal.aborted ? 'cancelled' : 'error');
+      await setRunStatus(db, run.run_id, signal.aborted ? 'cancelled' : 'error');
       throw err;
     }
     const screentime = JSON.parse(readFileSync(input.paths.screentime, 'utf8')) as ScreentimeFile;
@@ -108,6 +108,6 @@ export async function runEpisodeCommand(
       process.stdout.write(`${formatScreentimeTable(screentime)}\n${input.paths.screentime}\n`);
     }
   } finally {
-    db.close();
+    await db.close();
   }
 }

@@ -34,10 +34,10 @@ export async function serveCommand(
   stop: Promise<void>,
 ): Promise<void> {
   const host = opts.host ?? config.api.host;
-  const db = openDatabase(config.data_dir);
-  const accounts = hasUsers(db);
+  const db = await openDatabase(config.data_dir, config.database);
+  const accounts = await hasUsers(db);
   if (!accounts && !LOOPBACK_HOSTS.has(host)) {
-    db.close();
+    await db.close();
     throw new InputError(
       `No account exists, so the API may only listen on loopback, not ${host}: create one with ` +
         '`screenalytics user add NAME --role admin` (password on standard input), then serve again',

@@ -46,23 +46,23 @@ export async function stageCommand(
       `Episode ${epId} is not registered in ${config.data_dir}: run \`screenalytics run VIDEO --ep-id ${epId}\` first`,
     );
   }
-  const db = openDatabase(config.data_dir);
+  const db = await openDatabase(config.data_dir, config.database);
   let runId: string;
   try {
     if (opts.runId) {
       runId = parseRunId(opts.runId);
     } else {
-      const latest = latestRun(db, epId);
+      const latest = await latestRun(db, epId);
       if (latest) {
         runId = latest.run_id;
       } else if (stage === 'detect_track') {
-        runId = createRun(db, { ep_id: epId, profile: config.profile }).run_id;
+        runId = (await createRun(db, { ep_id: epId, profile: config.profile })).run_id;
       } else {
         throw new NotFoundError(`Episode ${epId} has no run: run detect_track first`);
       }
     }
   } finally {
-    db.close();
+    await db.close();
   }
   const input = { ...buildStageInput(config, epId, runId, signal), resume: opts.resume === true };
   const [marker] = await runStagesWithDisplay([stage], input);

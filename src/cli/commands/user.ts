@@ -1,6 +1,6 @@
 /**
  * @module `screenalytics user add|token|list|remove`: accounts of the HTTP API, managed on the machine itself
- * (the CLI opens the database directly and needs no sign-in). `add` reads the password from standard input.
+ * (the CLI opens the configured database directly and needs no sign-in). `add` reads the password from standard input.
  */
 import Table from 'cli-table3';
 import { addUser, createToken } from '../../accounts/index.ts';
@@ -42,7 +42,7 @@ export async function readPassword(input: NodeJS.ReadableStream = process.stdin)
 
 /**
  * `user add NAME --role ROLE`: creates the account.
- * @param config - loaded config (`data_dir`)
+ * @param config - loaded config (`data_dir`, `database`)
  * @param name - user name
  * @param role - `admin`, `reviewer` or `viewer`
  * @param password - the password (from readPassword)
@@ -58,12 +58,12 @@ export async function userAddCommand(
   if (!(USER_ROLES as readonly string[]).includes(role)) {
     throw new InputError(`Unknown role ${role}: use one of ${USER_ROLES.join(', ')}`);
   }
-  const db = openDatabase(config.data_dir);
+  const db = await openDatabase(config.data_dir, config.database);
   try {
     const user = await addUser(db, { name, role: role as UserRole, password });
     return `created user ${user.name} (${user.role})`;
   } finally {
-    db.close();
+    await db.close();
   }
 }
 
@@ -72,30 +72,34 @@ export async function userAddCommand(
  * @returns the token
  * @throws NotFoundError for an unknown user
  */
-export function userTokenCommand(config: Config, name: string, label?: string): string {
-  const db = openDatabase(config.data_dir);
+export async function userTokenCommand(
+  config: Config,
+  name: string,
+  label?: string,
+): Promise<string> {
+  const db = await openDatabase(config.data_dir, config.database);
   try {
-    return createToken(db, name, label).token;
+    return (await createToken(db, name, label)).token;
   } finally {
-    db.close();
+    await db.close();
   }
 }
 
 /** `user list`: a table of name, role, tokens, created. */
-export function userListCommand(config: Config): string {
-  const db = openDatabase(config.data_dir);
+export async function userListCommand(config: Config): Promise<string> {
+  const db = await openDatabase(config.data_dir, config.database);
   try {
-    const users = listUsers(db);
+    const users = await listUsers(db);
     if (users.length === 0) {
       return 'no users: the API runs single-user on loopback (add one with screenalytics user add NAME --role admin)';
     }
     const table = new Table({ head: ['name', 'role', 'tokens', 'created_at'] });
     for (const u of users) {
-      table.push([u.name, u.role, listApiTokens(db, u.user_id).length, u.created_at]);
+      table.push([u.name, u.role, (await listApiTokens(db, u.user_id)).length, u.created_at]);
     }
     return table.toString();
   } finally {
-    db.close();
+    await db.close();
   }
 }
 
@@ -103,12 +107,12 @@ export function userListCommand(config: Config): string {
  * `user remove NAME`: deletes the account, its tokens and its sessions.
  * @throws NotFoundError for an unknown user
  */
-export function userRemoveCommand(config: Config, name: string): string {
-  const db = openDatabase(config.data_dir);
+export async function userRemoveCommand(config: Config, name: string): Promise<string> {
+  const db = await openDatabase(config.data_dir, config.database);
   try {
-    removeUser(db, name);
+    await removeUser(db, name);
     return `removed user ${name} (its tokens and sessions too)`;
   } finally {
-    db.close();
+    await db.close();
   }
 }

@@ -11,7 +11,7 @@ import { openDatabase } from '../../store/index.ts';
 /**
  * Runs a worker; prints `worker PID ready` once it listens on the queue (after a line saying that it waits, while no
  * API has announced its data directory on the queue yet).
- * @param config - loaded config (`data_dir`, `jobs.redis_url`, `jobs.queue_name`, `jobs.queue_prefix`,
+ * @param config - loaded config (`data_dir`, `database`, `jobs.redis_url`, `jobs.queue_name`, `jobs.queue_prefix`,
  *   `jobs.worker_concurrency`)
  * @param stop - resolves when the worker should shut down
  * @throws InputError (exit code 2) when the data directory is not the API's
@@ -29,7 +29,7 @@ export async function workerCommand(config: Config, stop: Promise<void>): Promis
   if (!announced) {
     return;
   }
-  const db = openDatabase(config.data_dir);
+  const db = await openDatabase(config.data_dir, config.database);
   try {
     const worker = startWorker(createJobsContext(config, db));
     await worker.worker.waitUntilReady();
@@ -40,6 +40,6 @@ export async function workerCommand(config: Config, stop: Promise<void>): Promis
     process.stdout.write(`worker ${process.pid} shutting down\n`);
     await worker.shutdown();
   } finally {
-    db.close();
+    await db.close();
   }
 }

@@ -122,14 +122,14 @@ export function runCluster(ctx: StageContext): Promise<StageOutcome> {
  * @param ctx - stage context of the finished cluster stage
  * @throws whatever the review layer throws (the caller logs it as a warning)
  */
-export function nameIdentities(ctx: StageContext): Promise<void> {
-  const db = openDatabase(ctx.config.data_dir);
+export async function nameIdentities(ctx: StageContext): Promise<void> {
+  const db = await openDatabase(ctx.config.data_dir, ctx.config.database);
   try {
-    if (!getEpisode(db, ctx.epId)) {
+    if (!(await getEpisode(db, ctx.epId))) {
       ctx.log.warn('cluster.auto_assign_skipped', { reason: 'episode not in the database' });
-      return Promise.resolve();
+      return;
     }
-    const r = autoAssign({ config: ctx.config, db }, { epId: ctx.epId, runId: ctx.runId });
+    const r = await autoAssign({ config: ctx.config, db }, { epId: ctx.epId, runId: ctx.runId });
     ctx.log.info('cluster.auto_assigned', {
       tier: ctx.config.review.auto_assign_tier,
       assigned: r.assigned.map((a) => `${a.identity_id}=${a.cast_id} (${a.tier} ${a.similarity})`),
@@ -137,9 +137,8 @@ export function nameIdentities(ctx: StageContext): Promise<void> {
       version: r.version,
     });
   } finally {
-    db.close();
+    await db.close();
   }
-  return Promise.resolve();
 }
 
 /**

@@ -89,11 +89,16 @@ export interface ReviewedRun {
  * Reads the run's review from the database (creating it, and carrying earlier work over, when the clustering is
  * new). An episode or run the database does not know gets the clustering as it is, with a warning.
  */
-function readReviewedRun(ctx: StageContext): ReviewedRun {
-  const db = openDatabase(ctx.config.data_dir);
+async function readReviewedRun(ctx: StageContext): Promise<ReviewedRun> {
+  const db = await openDatabase(ctx.config.data_dir, ctx.config.database);
   try {
-    const opened = openReview({ config: ctx.config, db }, { epId: ctx.epId, runId: ctx.runId });
-    const names = new Map(listCastMembers(db, opened.showId).items.map((c) => [c.cast_id, c.name]));
+    const opened = await openReview(
+      { config: ctx.config, db },
+      { epId: ctx.epId, runId: ctx.runId },
+    );
+    const names = new Map(
+      (await listCastMembers(db, opened.showId)).items.map((c) => [c.cast_id, c.name]),
+    );
     const review = { review_id: opened.review.review_id, version: opened.review.version };
     return { state: opened.state, names, review };
   } catch (err) {
@@ -107,7 +112,7 @@ function readReviewedRun(ctx: StageContext): ReviewedRun {
     const state = initialState({ ...file, track_faces: trackFaces });
     return { state, names: new Map(), review: null };
   } finally {
-    db.close();
+    await db.close();
   }
 }
 
@@ -190,14 +195,14 @@ export function computeScreentime(reviewed: ReviewedRun, inputs: ScreentimeInput
  * @returns counts (identities), zero_rows when there is no identity
  * @throws ConflictError when `identities.json` is missing, NotFoundError when `tracks.jsonl` is (run cluster first)
  */
-export function runScreentime(ctx: StageContext): Promise<StageOutcome> {
+export async function runScreentime(ctx: StageContext): Promise<StageOutcome> {
   const { config, paths, log } = ctx;
   const durationS = ctx.source.probe.duration_s;
   const gapS = config.screentime.gap_tolerance_s;
   if (!readIdentities(paths.identities)) {
     throw new ConflictError(`identities.json is missing in run ${ctx.runId}: run cluster first`);
   }
-  const file = computeScreentime(readReviewedRun(ctx), {
+  const file = computeScreentime(await readReviewedRun(ctx), {
     epId: ctx.epId,
     runId: ctx.runId,
     paths,
@@ -218,11 +223,11 @@ export function runScreentime(ctx: StageContext): Promise<StageOutcome> {
     identities_assigned: rows.filter((r) => r.cast_id).length,
   };
   log.info('screentime.finished', counts);
-  return Promise.resolve({
+  return {
     counts,
     zeroRows: rows.length === 0,
     params: { gap_tolerance_s: gapS },
-  });
+  };
 }
 
 /**

@@ -16,14 +16,17 @@ import { computeScreentime, type ScreentimeFile } from './index.ts';
  * @throws NotFoundError for an unknown episode or run, or when `tracks.jsonl` is missing; ConflictError when the
  *   run has no successful cluster or the episode has no `source.json`
  */
-export function episodeCastScreentime(deps: ReviewDeps, target: ReviewTarget): ScreentimeFile {
-  const opened = openReview(deps, target);
+export async function episodeCastScreentime(
+  deps: ReviewDeps,
+  target: ReviewTarget,
+): Promise<ScreentimeFile> {
+  const opened = await openReview(deps, target);
   const source = readSource(sourceJson(deps.config.data_dir, opened.epId));
   if (!source) {
     throw new ConflictError(`Episode ${opened.epId} has no source.json: register its video again`);
   }
   const names = new Map(
-    listCastMembers(deps.db, opened.showId).items.map((c) => [c.cast_id, c.name]),
+    (await listCastMembers(deps.db, opened.showId)).items.map((c) => [c.cast_id, c.name]),
   );
   return computeScreentime(
     {

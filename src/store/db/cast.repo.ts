@@ -3,7 +3,7 @@
  */
 import { ConflictError, InputError, NotFoundError } from '../../errors.ts';
 import { slugify } from '../ids.ts';
-import type { Db } from './open.ts';
+import { transact, type Db } from './open.ts';
 
 /** Roles of a cast member. */
 export const CAST_ROLES = ['main', 'friend', 'guest', 'other'] as const;
@@ -89,23 +89,46 @@ function fromRow(row: unknown): CastMember | null {
 /**
  * @returns every show with its episode and cast counts, by id
  */
-export function listShows(db: Db): ShowSummary[] {
-  return db
-    .prepare(
-      `SELECT s.show_id, s.name,
-         (SELECT COUNT(*) FROM episodes e WHERE e.show_id = s.show_id) AS episodes,
-         (SELECT COUNT(*) FROM cast_members c WHERE c.show_id = s.show_id) AS "cast"
-       FROM shows s ORDER BY s.show_id`,
-    )
-    .all() as ShowSummary[];
+export async function listShows(db: Db): Promise<ShowSummary[]> {
+  return db.q
+    .selectFrom('shows as s')
+    .select((eb) => [
+      's.show_id',
+      's.name',
+      eb
+        .selectFrom('episodes as e')
+        .select((c) => c.fn.countAll<number>().as('n'))
+        .whereRef('e.show_id', '=', 's.show_id')
+        .$asScalar()
+        .$notNull()
+        .as('episodes'),
+      eb
+        .selectFrom('cast_members as c')
+        .select((c) => c.fn.countAll<number>().as('n'))
+        .whereRef('c.show_id', '=', 's.show_id')
+        .$asScalar()
+        .$notNull()
+        .as('cast'),
+    ])
+    .orderBy('s.show_id')
+    .execute();
 }
 
 /**
  * @returns the cast member, or null
  */
-export function getCastMember(db: Db, showId: string, castId: string): CastMember | null {
+export async function getCastMember(
+  db: Db,
+  showId: string,
+  castId: string,
+): Promise<CastMember | null> {
   return fromRow(
-    db.prepare('SELECT * FROM cast_members WHERE show_id = ? AND cast_id = ?').get(showId, castId),
+    await db.q
+      .selectFrom('cast_members')
+      .selectAll()
+      .where('show_id', '=', showId)
+      .where('cast_id', '=', castId)
+      .executeTakeFirst(),
   );
 }
 
@@ -115,28 +138,33 @@ export function getCastMember(db: Db, showId: string, castId: string): CastMembe
  * @param filter - `status`: only those; `limit`/`offset`: one page (default: all)
  * @returns the page of cast members by name, and the total that match
  */
-export function listCastMembers(
+export async function listCastMembers(
   db: Db,
   showId: string,
   filter: { status?: CastStatus; limit?: number; offset?: number } = {},
-): { items: CastMember[]; total: number } {
-  const where = 'show_id = @show AND (@status IS NULL OR status = @status)';
-  const params = { show: showId, status: filter.status ?? null };
-  const total = db.prepare(`SELECT COUNT(*) FROM cast_members WHERE ${where}`).pluck().get(params);
-  const items = db
-    .prepare(
-      `SELECT * FROM cast_members WHERE ${where} ORDER BY name, cast_id LIMIT @limit OFFSET @offset`,
-    )
-    .all({ ...params, limit: filter.limit ?? -1, offset: filter.offset ?? 0 })
-    .map((r) => fromRow(r)!);
-  return { items, total: total as number };
+): Promise<{ items: CastMember[]; total: number }> {
+  let matching = db.q.selectFrom('cast_members').where('show_id', '=', showId);
+  if (filter.status !== undefined) {
+    matching = matching.where('status', '=', filter.status);
+  }
+  const { total } = await matching
+    .select((eb) => eb.fn.countAll<number>().as('total'))
+    .executeTakeFirstOrThrow();
+  const ordered = matching.selectAll().orderBy('name').orderBy('cast_id');
+  const offset = filter.offset ?? 0;
+  // Without a limit, OFFSET alone is not portable (SQLite wants LIMIT -1, PostgreSQL refuses it): skip in memory.
+  const rows =
+    filter.limit === undefined
+      ? (await ordered.execute()).slice(offset)
+      : await ordered.limit(filter.limit).offset(offset).execute();
+  return { items: rows.map((r) => fromRow(r)!), total };
 }
 
-function freeCastId(db: Db, showId: string, name: string): string {
+async function freeCastId(tx: Db, showId: string, name: string): Promise<string> {
   const base = (slugify(name) || 'cast').slice(0, 56).replace(/-+$/, '');
   for (let n = 1; ; n++) {
     const id = n === 1 ? base : `${base}-${n}`;
-    if (!getCastMember(db, showId, id)) {
+    if (!(await getCastMember(tx, showId, id))) {
       return id;
     }
   }
@@ -151,49 +179,49 @@ function freeCastId(db: Db, showId: string, name: string): string {
  * when the cast id is taken.
  * @returns the stored cast member
  */
-export function createCastMember(
+export async function createCastMember(
   db: Db,
   showId: string,
   input: CastInput,
   now: Date = new Date(),
-): CastMember {
+): Promise<CastMember> {
   parseSlug('show id', showId);
   const name = input.name?.trim() ?? '';
   if (name === '') {
     throw new InputError('A cast member needs a name: send {"name": "..."}');
   }
   const ts = now.toISOString();
-  return db
-    .transaction(() => {
-      db.prepare(
-        'INSERT INTO shows (show_id, name, created_at) VALUES (?, ?, ?) ON CONFLICT (show_id) DO NOTHING',
-      ).run(showId, showId, ts);
-      const castId =
-        input.cast_id === undefined
-          ? freeCastId(db, showId, name)
-          : parseSlug('cast id', input.cast_id);
-      if (getCastMember(db, showId, castId)) {
-        throw new ConflictError(
-          `Cast member ${castId} already exists in show ${showId}: pick another cast_id or PATCH it`,
-        );
-      }
-      const row: CastMember = {
-        show_id: showId,
-        cast_id: castId,
-        name,
-        aliases: input.aliases ?? [],
-        role: input.role ?? 'other',
-        status: input.status ?? 'active',
-        created_at: ts,
-        updated_at: ts,
-      };
-      db.prepare(
-        `INSERT INTO cast_members (show_id, cast_id, name, aliases, role, status, created_at, updated_at)
-         VALUES (@show_id, @cast_id, @name, @aliases, @role, @status, @created_at, @updated_at)`,
-      ).run({ ...row, aliases: JSON.stringify(row.aliases) });
-      return row;
-    })
-    .immediate();
+  return transact(db, async (tx) => {
+    await tx.q
+      .insertInto('shows')
+      .values({ show_id: showId, name: showId, created_at: ts })
+      .onConflict((oc) => oc.column('show_id').doNothing())
+      .execute();
+    const castId =
+      input.cast_id === undefined
+        ? await freeCastId(tx, showId, name)
+        : parseSlug('cast id', input.cast_id);
+    if (await getCastMember(tx, showId, castId)) {
+      throw new ConflictError(
+        `Cast member ${castId} already exists in show ${showId}: pick another cast_id or PATCH it`,
+      );
+    }
+    const row: CastMember = {
+      show_id: showId,
+      cast_id: castId,
+      name,
+      aliases: input.aliases ?? [],
+      role: input.role ?? 'other',
+      status: input.status ?? 'active',
+      created_at: ts,
+      updated_at: ts,
+    };
+    await tx.q
+      .insertInto('cast_members')
+      .values({ ...row, aliases: JSON.stringify(row.aliases) })
+      .execute();
+    return row;
+  });
 }
 
 /**
@@ -204,34 +232,69 @@ export function createCastMember(
  * Errors: NotFoundError (`NOT_FOUND`) when it does not exist; InputError for an empty name.
  * @returns the stored cast member
  */
-export function updateCastMember(
+export async function updateCastMember(
   db: Db,
   showId: string,
   castId: string,
   patch: Omit<CastInput, 'cast_id'>,
   now: Date = new Date(),
-): CastMember {
+): Promise<CastMember> {
   if (patch.name !== undefined && patch.name.trim() === '') {
     throw new InputError('A cast member needs a name: send a non-empty "name"');
   }
-  return db
-    .transaction(() => {
-      const prev = requireCastMember(db, showId, castId);
-      const next: CastMember = {
-        ...prev,
-        name: patch.name?.trim() ?? prev.name,
-        aliases: patch.aliases ?? prev.aliases,
-        role: patch.role ?? prev.role,
-        status: patch.status ?? prev.status,
-        updated_at: now.toISOString(),
-      };
-      db.prepare(
-        `UPDATE cast_members SET name = @name, aliases = @aliases, role = @role, status = @status,
-           updated_at = @updated_at WHERE show_id = @show_id AND cast_id = @cast_id`,
-      ).run({ ...next, aliases: JSON.stringify(next.aliases) });
-      return next;
-    })
-    .immediate();
+  return transact(db, async (tx) => {
+    const prev = await requireCastMember(tx, showId, castId);
+    const next: CastMember = {
+      ...prev,
+      name: patch.name?.trim() ?? prev.name,
+      aliases: patch.aliases ?? prev.aliases,
+      role: patch.role ?? prev.role,
+      status: patch.status ?? prev.status,
+      updated_at: now.toISOString(),
+    };
+    await tx.q
+      .updateTable('cast_members')
+      .set({
+        name: next.name,
+        aliases: JSON.stringify(next.aliases),
+        role: next.role,
+        status: next.status,
+        updated_at: next.updated_at,
+      })
+      .where('show_id', '=', showId)
+      .where('cast_id', '=', castId)
+      .execute();
+    return next;
+  });
+}
+
+/**
+ * The reviews of a show's episodes with the cast ids each points at.
+ * @param newestOnly - only the current review of each episode (its newest)
+ */
+async function showReviewRefs(
+  db: Db,
+  showId: string,
+  newestOnly: boolean,
+): Promise<{ ep_id: string; castRefs: Set<string> }[]> {
+  let query = db.q
+    .selectFrom('reviews as r')
+    .innerJoin('episodes as e', 'e.ep_id', 'r.ep_id')
+    .select(['r.ep_id', 'r.cast_refs'])
+    .where('e.show_id', '=', showId);
+  if (newestOnly) {
+    query = query.where('r.review_id', '=', (eb) =>
+      eb
+        .selectFrom('reviews as r2')
+        .select((m) => m.fn.max('r2.review_id').as('newest'))
+        .whereRef('r2.ep_id', '=', 'r.ep_id'),
+    );
+  }
+  const rows = await query.execute();
+  return rows.map((r) => ({
+    ep_id: r.ep_id,
+    castRefs: new Set(JSON.parse(r.cast_refs) as string[]),
+  }));
 }
 
 /**
@@ -242,24 +305,32 @@ export function updateCastMember(
  * Errors: NotFoundError (`NOT_FOUND`) when it does not exist; ConflictError (`CONFLICT`) naming the episodes whose
  * review assigns identities or tracks to it.
  */
-export function deleteCastMember(db: Db, showId: string, castId: string): void {
-  db.transaction(() => {
-    requireCastMember(db, showId, castId);
-    const episodes = db
-      .prepare(
-        `SELECT DISTINCT r.ep_id FROM reviews r JOIN episodes e ON e.ep_id = r.ep_id, json_each(r.cast_refs) j
-         WHERE e.show_id = ? AND j.value = ? ORDER BY r.ep_id`,
-      )
-      .pluck()
-      .all(showId, castId) as string[];
+export async function deleteCastMember(db: Db, showId: string, castId: string): Promise<void> {
+  await transact(db, async (tx) => {
+    await requireCastMember(tx, showId, castId);
+    const episodes = [
+      ...new Set(
+        (await showReviewRefs(tx, showId, false))
+          .filter((r) => r.castRefs.has(castId))
+          .map((r) => r.ep_id),
+      ),
+    ].sort();
     if (episodes.length > 0) {
       throw new ConflictError(
         `Cast member ${castId} is still assigned in ${episodes.join(', ')}: unassign it there first, or set status inactive`,
       );
     }
-    db.prepare('DELETE FROM cast_centroids WHERE show_id = ? AND cast_id = ?').run(showId, castId);
-    db.prepare('DELETE FROM cast_members WHERE show_id = ? AND cast_id = ?').run(showId, castId);
-  }).immediate();
+    await tx.q
+      .deleteFrom('cast_centroids')
+      .where('show_id', '=', showId)
+      .where('cast_id', '=', castId)
+      .execute();
+    await tx.q
+      .deleteFrom('cast_members')
+      .where('show_id', '=', showId)
+      .where('cast_id', '=', castId)
+      .execute();
+  });
 }
 
 /**
@@ -269,24 +340,26 @@ export function deleteCastMember(db: Db, showId: string, castId: string): void {
  * @param showId - show id
  * @returns episodes per cast id; cast members assigned nowhere are absent
  */
-export function countCastEpisodes(db: Db, showId: string): Map<string, number> {
-  const rows = db
-    .prepare(
-      `SELECT j.value AS cast_id, COUNT(DISTINCT r.ep_id) AS episodes
-       FROM reviews r JOIN episodes e ON e.ep_id = r.ep_id, json_each(r.cast_refs) j
-       WHERE e.show_id = ? AND r.review_id = (SELECT MAX(r2.review_id) FROM reviews r2 WHERE r2.ep_id = r.ep_id)
-       GROUP BY j.value`,
-    )
-    .all(showId) as { cast_id: string; episodes: number }[];
-  return new Map(rows.map((r) => [r.cast_id, r.episodes]));
+export async function countCastEpisodes(db: Db, showId: string): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  for (const { castRefs } of await showReviewRefs(db, showId, true)) {
+    for (const castId of castRefs) {
+      counts.set(castId, (counts.get(castId) ?? 0) + 1);
+    }
+  }
+  return counts;
 }
 
 /**
  * @returns the cast member
  * @throws NotFoundError (`NOT_FOUND`) naming the show and how to create it
  */
-export function requireCastMember(db: Db, showId: string, castId: string): CastMember {
-  const member = getCastMember(db, showId, castId);
+export async function requireCastMember(
+  db: Db,
+  showId: string,
+  castId: string,
+): Promise<CastMember> {
+  const member = await getCastMember(db, showId, castId);
   if (!member) {
     throw new NotFoundError(
       `Cast member ${JSON.stringify(castId)} does not exist in show ${showId}: create it with POST /shows/${showId}/cast`,

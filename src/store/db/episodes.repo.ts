@@ -4,7 +4,7 @@
 import { NotFoundError } from '../../errors.ts';
 import type { EpisodeId } from '../../types.ts';
 import { parseEpisodeId, splitEpisodeId } from '../ids.ts';
-import type { Db } from './open.ts';
+import { transact, type Db } from './open.ts';
 
 /** An `episodes` row. */
 export interface Episode {
@@ -50,37 +50,50 @@ export interface EpisodeInput {
  * @param now - time of the change (default: the current time)
  * @returns the stored episode
  */
-export function upsertEpisode(db: Db, input: EpisodeInput, now: Date = new Date()): Episode {
+export async function upsertEpisode(
+  db: Db,
+  input: EpisodeInput,
+  now: Date = new Date(),
+): Promise<Episode> {
   const { show, season, episode } = splitEpisodeId(input.ep_id);
   const ts = now.toISOString();
-  return db
-    .transaction(() => {
-      db.prepare(
-        'INSERT INTO shows (show_id, name, created_at) VALUES (?, ?, ?) ON CONFLICT (show_id) DO NOTHING',
-      ).run(show, input.show_name ?? show, ts);
-      if (input.show_name !== undefined) {
-        db.prepare('UPDATE shows SET name = ? WHERE show_id = ?').run(input.show_name, show);
-      }
-      const prev = getEpisode(db, input.ep_id);
-      const row: Episode = {
-        ep_id: input.ep_id,
-        show_id: show,
-        season,
-        episode,
-        title: input.title === undefined ? (prev?.title ?? null) : input.title,
-        video_path: input.video_path === undefined ? (prev?.video_path ?? null) : input.video_path,
-        created_at: prev?.created_at ?? ts,
-        updated_at: ts,
-      };
-      db.prepare(
-        `INSERT INTO episodes (ep_id, show_id, season, episode, title, video_path, created_at, updated_at)
-       VALUES (@ep_id, @show_id, @season, @episode, @title, @video_path, @created_at, @updated_at)
-       ON CONFLICT (ep_id) DO UPDATE SET title = excluded.title, video_path = excluded.video_path,
-         updated_at = excluded.updated_at`,
-      ).run(row);
-      return row;
-    })
-    .immediate();
+  return transact(db, async (tx) => {
+    await tx.q
+      .insertInto('shows')
+      .values({ show_id: show, name: input.show_name ?? show, created_at: ts })
+      .onConflict((oc) => oc.column('show_id').doNothing())
+      .execute();
+    if (input.show_name !== undefined) {
+      await tx.q
+        .updateTable('shows')
+        .set({ name: input.show_name })
+        .where('show_id', '=', show)
+        .execute();
+    }
+    const prev = await getEpisode(tx, input.ep_id);
+    const row: Episode = {
+      ep_id: input.ep_id,
+      show_id: show,
+      season,
+      episode,
+      title: input.title === undefined ? (prev?.title ?? null) : input.title,
+      video_path: input.video_path === undefined ? (prev?.video_path ?? null) : input.video_path,
+      created_at: prev?.created_at ?? ts,
+      updated_at: ts,
+    };
+    await tx.q
+      .insertInto('episodes')
+      .values(row)
+      .onConflict((oc) =>
+        oc.column('ep_id').doUpdateSet((eb) => ({
+          title: eb.ref('excluded.title'),
+          video_path: eb.ref('excluded.video_path'),
+          updated_at: eb.ref('excluded.updated_at'),
+        })),
+      )
+      .execute();
+    return row;
+  });
 }
 
 /**
@@ -89,9 +102,13 @@ export function upsertEpisode(db: Db, input: EpisodeInput, now: Date = new Date(
  * @returns the episode, or null when it is not registered
  * @throws InputError (`INPUT_INVALID`) on a bad `epId`
  */
-export function getEpisode(db: Db, epId: string): Episode | null {
-  const row = db.prepare('SELECT * FROM episodes WHERE ep_id = ?').get(parseEpisodeId(epId));
-  return (row as Episode | undefined) ?? null;
+export async function getEpisode(db: Db, epId: string): Promise<Episode | null> {
+  const row = await db.q
+    .selectFrom('episodes')
+    .selectAll()
+    .where('ep_id', '=', parseEpisodeId(epId))
+    .executeTakeFirst();
+  return row ?? null;
 }
 
 /**
@@ -99,26 +116,31 @@ export function getEpisode(db: Db, epId: string): Episode | null {
  * @param filter - `showId`: only that show's episodes
  * @returns episodes ordered by show, season, episode
  */
-export function listEpisodes(db: Db, filter: { showId?: string } = {}): Episode[] {
-  const sql =
-    'SELECT * FROM episodes WHERE (@show_id IS NULL OR show_id = @show_id) ORDER BY show_id, season, episode';
-  return db.prepare(sql).all({ show_id: filter.showId ?? null }) as Episode[];
+export async function listEpisodes(db: Db, filter: { showId?: string } = {}): Promise<Episode[]> {
+  let query = db.q.selectFrom('episodes').selectAll();
+  if (filter.showId !== undefined) {
+    query = query.where('show_id', '=', filter.showId);
+  }
+  return query.orderBy('show_id').orderBy('season').orderBy('episode').execute();
 }
 
 /**
  * Deletes an episode from the database.
  *
  * Preconditions: the episode exists.
- * Effects (one transaction): deletes the `episodes` row; its `runs` rows go with it (ON DELETE CASCADE). The show
+ * Effects (one statement): deletes the `episodes` row; its `runs` rows go with it (ON DELETE CASCADE). The show
  * and the files under `episodes/{ep_id}/` are kept: removing files is the caller's decision.
  * Errors: InputError (`INPUT_INVALID`) on a bad `epId`; NotFoundError (`NOT_FOUND`) when it is not registered.
  * @param db - open database
  * @param epId - episode id
  */
-export function deleteEpisode(db: Db, epId: string): void {
+export async function deleteEpisode(db: Db, epId: string): Promise<void> {
   parseEpisodeId(epId);
-  const { changes } = db.prepare('DELETE FROM episodes WHERE ep_id = ?').run(epId);
-  if (changes === 0) {
+  const { numDeletedRows } = await db.q
+    .deleteFrom('episodes')
+    .where('ep_id', '=', epId)
+    .executeTakeFirstOrThrow();
+  if (numDeletedRows === 0n) {
     throw new NotFoundError(`Episode ${epId} is not registered: list episodes to see the ids`);
   }
 }

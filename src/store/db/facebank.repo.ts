@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { NotFoundError } from '../../errors.ts';
 import type { BBox } from '../../types.ts';
-import type { Db } from './open.ts';
+import { transact, type Db } from './open.ts';
 import { fromBlob } from './review-results.repo.ts';
 
 /** Where a facebank image came from. */
@@ -55,8 +55,25 @@ export type NewFacebankImage = Omit<FacebankImage, 'image_id' | 'created_at' | '
   thumb: Buffer;
 };
 
-const COLUMNS =
-  'image_id, show_id, cast_id, source, file_name, ep_id, run_id, identity_id, track_id, frame_idx, bbox, score, dim, thumb_type, created_at, created_by';
+/** Every column but the bytes (`embedding`, `thumb`). */
+const COLUMNS = [
+  'image_id',
+  'show_id',
+  'cast_id',
+  'source',
+  'file_name',
+  'ep_id',
+  'run_id',
+  'identity_id',
+  'track_id',
+  'frame_idx',
+  'bbox',
+  'score',
+  'dim',
+  'thumb_type',
+  'created_at',
+  'created_by',
+] as const;
 
 function fromRow(row: unknown): FacebankImage {
   const r = row as Omit<FacebankImage, 'bbox'> & { bbox: string | null };
@@ -68,39 +85,49 @@ function fromRow(row: unknown): FacebankImage {
  *
  * Preconditions: the cast member exists.
  * Effects (one transaction): inserts one row per image.
- * Errors: none beyond SQLite's (foreign key to the cast member).
+ * Errors: none beyond the database's (foreign key to the cast member).
  * @returns the stored images
  */
-export function insertFacebankImages(
+export async function insertFacebankImages(
   db: Db,
   images: readonly NewFacebankImage[],
   now: Date = new Date(),
-): FacebankImage[] {
-  const insert = db.prepare(
-    `INSERT INTO facebank_images (${COLUMNS}, embedding, thumb) VALUES (@image_id, @show_id, @cast_id, @source,
-       @file_name, @ep_id, @run_id, @identity_id, @track_id, @frame_idx, @bbox, @score, @dim, @thumb_type,
-       @created_at, @created_by, @embedding, @thumb) RETURNING ${COLUMNS}`,
-  );
-  return db
-    .transaction(() =>
-      images.map((img) =>
-        fromRow(
-          insert.get({
-            ...img,
-            image_id: `fb-${randomUUID()}`,
-            bbox: img.bbox ? JSON.stringify(img.bbox) : null,
-            dim: img.embedding.length,
-            created_at: now.toISOString(),
-            embedding: Buffer.from(
-              img.embedding.buffer,
-              img.embedding.byteOffset,
-              img.embedding.byteLength,
-            ),
-          }),
-        ),
-      ),
-    )
-    .immediate();
+): Promise<FacebankImage[]> {
+  return transact(db, async (tx) => {
+    const stored: FacebankImage[] = [];
+    for (const img of images) {
+      const row = await tx.q
+        .insertInto('facebank_images')
+        .values({
+          image_id: `fb-${randomUUID()}`,
+          show_id: img.show_id,
+          cast_id: img.cast_id,
+          source: img.source,
+          file_name: img.file_name,
+          ep_id: img.ep_id,
+          run_id: img.run_id,
+          identity_id: img.identity_id,
+          track_id: img.track_id,
+          frame_idx: img.frame_idx,
+          bbox: img.bbox ? JSON.stringify(img.bbox) : null,
+          score: img.score,
+          dim: img.embedding.length,
+          thumb_type: img.thumb_type,
+          created_at: now.toISOString(),
+          created_by: img.created_by,
+          embedding: Buffer.from(
+            img.embedding.buffer,
+            img.embedding.byteOffset,
+            img.embedding.byteLength,
+          ),
+          thumb: img.thumb,
+        })
+        .returning(COLUMNS)
+        .executeTakeFirstOrThrow();
+      stored.push(fromRow(row));
+    }
+    return stored;
+  });
 }
 
 /**
@@ -109,25 +136,32 @@ export function insertFacebankImages(
  * @param castId - only this cast member's images (default: the whole show's)
  * @returns the images, oldest first, without bytes
  */
-export function listFacebankImages(db: Db, showId: string, castId?: string): FacebankImage[] {
-  return db
-    .prepare(
-      `SELECT ${COLUMNS} FROM facebank_images WHERE show_id = ? AND (? IS NULL OR cast_id = ?) ORDER BY created_at, image_id`,
-    )
-    .all(showId, castId ?? null, castId ?? null)
-    .map(fromRow);
+export async function listFacebankImages(
+  db: Db,
+  showId: string,
+  castId?: string,
+): Promise<FacebankImage[]> {
+  let query = db.q.selectFrom('facebank_images').select(COLUMNS).where('show_id', '=', showId);
+  if (castId !== undefined) {
+    query = query.where('cast_id', '=', castId);
+  }
+  return (await query.orderBy('created_at').orderBy('image_id').execute()).map(fromRow);
 }
 
 /**
  * @returns every embedding of the show's facebank with its cast member
  */
-export function facebankEmbeddings(
+export async function facebankEmbeddings(
   db: Db,
   showId: string,
-): { image_id: string; cast_id: string; embedding: Float32Array }[] {
-  const rows = db
-    .prepare('SELECT image_id, cast_id, embedding FROM facebank_images WHERE show_id = ?')
-    .all(showId) as { image_id: string; cast_id: string; embedding: Buffer }[];
+): Promise<{ image_id: string; cast_id: string; embedding: Float32Array }[]> {
+  const rows = await db.q
+    .selectFrom('facebank_images')
+    .select(['image_id', 'cast_id', 'embedding'])
+    .where('show_id', '=', showId)
+    .orderBy('created_at')
+    .orderBy('image_id')
+    .execute();
   return rows.map((r) => ({ ...r, embedding: fromBlob(r.embedding) }));
 }
 
@@ -135,16 +169,17 @@ export function facebankEmbeddings(
  * @returns the image's bytes and MIME type
  * @throws NotFoundError (`NOT_FOUND`) when the show has no such image
  */
-export function getFacebankThumb(
+export async function getFacebankThumb(
   db: Db,
   showId: string,
   imageId: string,
-): { thumb: Buffer; thumb_type: string; created_at: string } {
-  const row = db
-    .prepare(
-      'SELECT thumb, thumb_type, created_at FROM facebank_images WHERE show_id = ? AND image_id = ?',
-    )
-    .get(showId, imageId) as { thumb: Buffer; thumb_type: string; created_at: string } | undefined;
+): Promise<{ thumb: Buffer; thumb_type: string; created_at: string }> {
+  const row = await db.q
+    .selectFrom('facebank_images')
+    .select(['thumb', 'thumb_type', 'created_at'])
+    .where('show_id', '=', showId)
+    .where('image_id', '=', imageId)
+    .executeTakeFirst();
   if (!row) {
     throw new NotFoundError(
       `Facebank image ${imageId} does not exist in show ${showId}: list them with GET /shows/${showId}/cast/{cast_id}/facebank`,
@@ -157,14 +192,22 @@ export function getFacebankThumb(
  * Deletes a facebank image.
  *
  * Preconditions: the image belongs to the cast member.
- * Effects (one transaction): deletes the row.
+ * Effects (one statement): deletes the row.
  * Errors: NotFoundError (`NOT_FOUND`) when it does not exist.
  */
-export function deleteFacebankImage(db: Db, showId: string, castId: string, imageId: string): void {
-  const { changes } = db
-    .prepare('DELETE FROM facebank_images WHERE show_id = ? AND cast_id = ? AND image_id = ?')
-    .run(showId, castId, imageId);
-  if (changes === 0) {
+export async function deleteFacebankImage(
+  db: Db,
+  showId: string,
+  castId: string,
+  imageId: string,
+): Promise<void> {
+  const { numDeletedRows } = await db.q
+    .deleteFrom('facebank_images')
+    .where('show_id', '=', showId)
+    .where('cast_id', '=', castId)
+    .where('image_id', '=', imageId)
+    .executeTakeFirstOrThrow();
+  if (numDeletedRows === 0n) {
     throw new NotFoundError(
       `Facebank image ${imageId} of ${castId} does not exist: list them with GET /shows/${showId}/cast/${castId}/facebank`,
     );
@@ -174,11 +217,12 @@ export function deleteFacebankImage(db: Db, showId: string, castId: string, imag
 /**
  * @returns per cast member of the show, its number of facebank images
  */
-export function countFacebankImages(db: Db, showId: string): Map<string, number> {
-  const rows = db
-    .prepare(
-      'SELECT cast_id, COUNT(*) AS n FROM facebank_images WHERE show_id = ? GROUP BY cast_id',
-    )
-    .all(showId) as { cast_id: string; n: number }[];
+export async function countFacebankImages(db: Db, showId: string): Promise<Map<string, number>> {
+  const rows = await db.q
+    .selectFrom('facebank_images')
+    .select((eb) => ['cast_id', eb.fn.countAll<number>().as('n')])
+    .where('show_id', '=', showId)
+    .groupBy('cast_id')
+    .execute();
   return new Map(rows.map((r) => [r.cast_id, r.n]));
 }

@@ -1,14 +1,16 @@
 /**
  * @module Jobs in the database: one row per stage run started through the jobs layer. Every state change is one
- * function running one IMMEDIATE transaction (BullMQ's one-script-per-transition), with a header comment listing
- * preconditions, effects and errors. A state change that finds the job in another state returns null: another
- * process got there first, and the caller decides what that means.
+ * async function running one serialised transaction ({@link transact}: BullMQ's one-script-per-transition), with a
+ * header comment listing preconditions, effects and errors. A state change that finds the job in another state
+ * returns null: another process got there first, and the caller decides what that means.
  */
 import { randomUUID } from 'node:crypto';
 import { ConflictError, NotFoundError } from '../../errors.ts';
 import type { DeviceName, EpisodeId, ProfileName, RunId, Stage } from '../../types.ts';
 import type { ExecutionMode } from '../artifacts/runtime.ts';
-import type { Db } from './open.ts';
+import type { Selectable, Updateable } from 'kysely';
+import { transact, type Db } from './open.ts';
+import type { JobsTable } from './schema.ts';
 
 /** Job states. `queued` and `running` are active; the others are final. */
 export const JOB_STATES = ['queued', 'running', 'success', 'error', 'cancelled'] as const;
@@ -102,39 +104,60 @@ export interface NewJob {
   runner?: { host: string; pid: number };
 }
 
-type Row = Omit<Job, 'allow_cpu_fallback' | 'resume' | 'progress'> & {
-  allow_cpu_fallback: number;
-  resume: number;
-  progress: string | null;
-};
+type JobUpdate = Omit<Updateable<JobsTable>, 'job_id'>;
 
-function fromRow(row: unknown): Job | null {
+/** The job states in which a job holds its stage. */
+const ACTIVE: JobState[] = ['queued', 'running'];
+
+function fromRow(row: Selectable<JobsTable> | undefined): Job | null {
   if (!row) {
     return null;
   }
-  const r = row as Row;
   return {
-    ...r,
-    allow_cpu_fallback: r.allow_cpu_fallback === 1,
-    resume: r.resume === 1,
-    progress: r.progress === null ? null : (JSON.parse(r.progress) as JobProgress),
+    ...(row as Omit<Job, 'allow_cpu_fallback' | 'resume' | 'progress'>),
+    allow_cpu_fallback: row.allow_cpu_fallback === 1,
+    resume: row.resume === 1,
+    progress: row.progress === null ? null : (JSON.parse(row.progress) as JobProgress),
   };
 }
 
-function selectJobs(db: Db, sql: string, ...params: unknown[]): Job[] {
-  return db
-    .prepare(sql)
-    .all(...params)
-    .map((r) => fromRow(r)!);
+/**
+ * Tells a unique-index violation (the `jobs_one_active` backstop, or a primary key) apart from other errors, on
+ * either engine.
+ * @internal
+ * @param err - what a statement threw
+ * @returns true for PostgreSQL's `23505` or SQLite's `UNIQUE constraint failed`
+ */
+export function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown } | null;
+  return (
+    e?.code === '23505' ||
+    (typeof e?.message === 'string' && e.message.includes('UNIQUE constraint failed'))
+  );
 }
 
-function update(db: Db, sql: string, params: Record<string, unknown>): Job | null {
-  return fromRow(db.prepare(`UPDATE jobs SET ${sql} RETURNING *`).get(params));
-}
-
-/** Runs one `update` alone in one IMMEDIATE transaction (a state change with no read before it). */
-function transition(db: Db, sql: string, params: Record<string, unknown>): Job | null {
-  return db.transaction(() => update(db, sql, params)).immediate();
+/**
+ * Runs one UPDATE of the job as its own transaction (or in the caller's), when it is in one of `states`.
+ * @returns the updated job, or null when it was in another state (or does not exist)
+ */
+async function transition(
+  db: Db,
+  jobId: string,
+  states: JobState[],
+  set: JobUpdate,
+  extra: { notStalled?: boolean } = {},
+): Promise<Job | null> {
+  return transact(db, async (tx) => {
+    let query = tx.q
+      .updateTable('jobs')
+      .set(set)
+      .where('job_id', '=', jobId)
+      .where('state', 'in', states);
+    if (extra.notStalled) {
+      query = query.where('stalled_at', 'is', null);
+    }
+    return fromRow(await query.returningAll().executeTakeFirst());
+  });
 }
 
 /**
@@ -142,45 +165,56 @@ function transition(db: Db, sql: string, params: Record<string, unknown>): Job |
  *
  * Preconditions: the episode and run exist; no queued or running job of (episode, stage).
  * Effects (one transaction): inserts the row; a `running` job gets `started_at = heartbeat_at = now` and its runner.
- * Errors: ConflictError (`CONFLICT`) when another job of (episode, stage) is active (unique index).
- * @param db - open database
+ * `created_at` is `now`, moved 1 ms past the newest job of (episode, stage) when that one is not older, so that
+ * creation order is a total order per stage on either engine (see {@link listStageJobs}).
+ * Errors: ConflictError (`CONFLICT`) when another job of (episode, stage) is active (checked first; the unique
+ * index `jobs_one_active` is the backstop).
+ * @param db - open database or transaction
  * @param input - the job
  * @param now - creation time (default: the current time)
  * @returns the stored job
  */
-export function insertJob(db: Db, input: NewJob, now: Date = new Date()): Job {
-  const ts = now.toISOString();
-  const running = input.state === 'running';
-  const row = {
-    job_id: `job-${randomUUID()}`,
-    ...input,
-    allow_cpu_fallback: input.allow_cpu_fallback ? 1 : 0,
-    resume: input.resume ? 1 : 0,
-    resumed_from: input.resumed_from ?? null,
-    created_at: ts,
-    started_at: running ? ts : null,
-    heartbeat_at: running ? ts : null,
-    host: input.runner?.host ?? null,
-    runner_pid: input.runner?.pid ?? null,
-  };
-  return db
-    .transaction(() => {
-      if (findActiveJob(db, input.ep_id, input.stage)) {
-        throw new ConflictError(`A job of ${input.stage} for ${input.ep_id} is already active`);
+export async function insertJob(db: Db, input: NewJob, now: Date = new Date()): Promise<Job> {
+  return transact(db, async (tx) => {
+    const busy = `A job of ${input.stage} for ${input.ep_id} is already active`;
+    if (await findActiveJob(tx, input.ep_id, input.stage)) {
+      throw new ConflictError(busy);
+    }
+    const [newest] = await listStageJobs(tx, input.ep_id, input.stage, 1);
+    const atMs = Math.max(now.getTime(), newest ? Date.parse(newest.created_at) + 1 : 0);
+    const ts = new Date(atMs).toISOString();
+    const running = input.state === 'running';
+    try {
+      const row = await tx.q
+        .insertInto('jobs')
+        .values({
+          job_id: `job-${randomUUID()}`,
+          ep_id: input.ep_id,
+          run_id: input.run_id,
+          stage: input.stage,
+          mode: input.mode,
+          state: input.state,
+          profile: input.profile,
+          device: input.device,
+          allow_cpu_fallback: input.allow_cpu_fallback ? 1 : 0,
+          resume: input.resume ? 1 : 0,
+          resumed_from: input.resumed_from ?? null,
+          created_at: ts,
+          started_at: running ? ts : null,
+          heartbeat_at: running ? ts : null,
+          host: input.runner?.host ?? null,
+          runner_pid: input.runner?.pid ?? null,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return fromRow(row)!;
+    } catch (err) {
+      if (isUniqueViolation(err)) {
+        throw new ConflictError(busy, { cause: err });
       }
-      return fromRow(
-        db
-          .prepare(
-            `INSERT INTO jobs (job_id, ep_id, run_id, stage, mode, state, profile, device, allow_cpu_fallback,
-               resume, resumed_from, created_at, started_at, heartbeat_at, host, runner_pid)
-             VALUES (@job_id, @ep_id, @run_id, @stage, @mode, @state, @profile, @device, @allow_cpu_fallback,
-               @resume, @resumed_from, @created_at, @started_at, @heartbeat_at, @host, @runner_pid)
-             RETURNING *`,
-          )
-          .get(row),
-      )!;
-    })
-    .immediate();
+      throw err;
+    }
+  });
 }
 
 /**
@@ -192,23 +226,25 @@ export function insertJob(db: Db, input: NewJob, now: Date = new Date()): Job {
  * Errors: NotFoundError (`NOT_FOUND`) when the job does not exist.
  * @returns the running job, or null when it is no longer queued (cancelled before a runner took it)
  */
-export function claimJob(
+export async function claimJob(
   db: Db,
   jobId: string,
   runner: { host: string; pid: number },
   now = new Date(),
-): Job | null {
-  return db
-    .transaction(() => {
-      requireJob(db, jobId);
-      return update(
-        db,
-        `state = 'running', started_at = @ts, heartbeat_at = @ts, stalled_at = NULL, host = @host,
-         runner_pid = @pid, child_pid = NULL WHERE job_id = @jobId AND state = 'queued'`,
-        { jobId, ts: now.toISOString(), ...runner },
-      );
-    })
-    .immediate();
+): Promise<Job | null> {
+  const ts = now.toISOString();
+  return transact(db, async (tx) => {
+    await requireJob(tx, jobId);
+    return transition(tx, jobId, ['queued'], {
+      state: 'running',
+      started_at: ts,
+      heartbeat_at: ts,
+      stalled_at: null,
+      host: runner.host,
+      runner_pid: runner.pid,
+      child_pid: null,
+    });
+  });
 }
 
 /**
@@ -219,17 +255,16 @@ export function claimJob(
  * Errors: none.
  * @returns the job, or null when it is no longer running
  */
-export function recordJobChild(
+export async function recordJobChild(
   db: Db,
   jobId: string,
   childPid: number,
   now = new Date(),
-): Job | null {
-  return transition(
-    db,
-    `child_pid = @childPid, heartbeat_at = @ts WHERE job_id = @jobId AND state = 'running'`,
-    { jobId, childPid, ts: now.toISOString() },
-  );
+): Promise<Job | null> {
+  return transition(db, jobId, ['running'], {
+    child_pid: childPid,
+    heartbeat_at: now.toISOString(),
+  });
 }
 
 /**
@@ -240,18 +275,17 @@ export function recordJobChild(
  * Errors: none.
  * @returns the job (its `cancel_requested_at` tells the runner to stop), or null when it is no longer running
  */
-export function heartbeatJob(
+export async function heartbeatJob(
   db: Db,
   jobId: string,
   progress: JobProgress | null,
   now = new Date(),
-): Job | null {
-  return transition(
-    db,
-    `heartbeat_at = @ts, stalled_at = NULL, progress = COALESCE(@progress, progress)
-     WHERE job_id = @jobId AND state = 'running'`,
-    { jobId, ts: now.toISOString(), progress: progress ? JSON.stringify(progress) : null },
-  );
+): Promise<Job | null> {
+  return transition(db, jobId, ['running'], {
+    heartbeat_at: now.toISOString(),
+    stalled_at: null,
+    ...(progress ? { progress: JSON.stringify(progress) } : {}),
+  });
 }
 
 /**
@@ -263,23 +297,18 @@ export function heartbeatJob(
  * Errors: NotFoundError (`NOT_FOUND`) when the job does not exist.
  * @returns the job after the change
  */
-export function requestJobCancel(db: Db, jobId: string, now = new Date()): Job {
-  return db
-    .transaction(() => {
-      const job = requireJob(db, jobId);
-      const ts = now.toISOString();
-      if (job.state === 'queued') {
-        return update(db, `state = 'cancelled', finished_at = @ts WHERE job_id = @jobId`, {
-          jobId,
-          ts,
-        })!;
-      }
-      if (job.state === 'running' && job.cancel_requested_at === null) {
-        return update(db, `cancel_requested_at = @ts WHERE job_id = @jobId`, { jobId, ts })!;
-      }
-      return job;
-    })
-    .immediate();
+export async function requestJobCancel(db: Db, jobId: string, now = new Date()): Promise<Job> {
+  const ts = now.toISOString();
+  return transact(db, async (tx) => {
+    const job = await requireJob(tx, jobId);
+    if (job.state === 'queued') {
+      return (await transition(tx, jobId, ['queued'], { state: 'cancelled', finished_at: ts }))!;
+    }
+    if (job.state === 'running' && job.cancel_requested_at === null) {
+      return (await transition(tx, jobId, ['running'], { cancel_requested_at: ts }))!;
+    }
+    return job;
+  });
 }
 
 /**
@@ -291,7 +320,7 @@ export function requestJobCancel(db: Db, jobId: string, now = new Date()): Job {
  * @returns the finished job, or null when it was no longer running (another process ended it, e.g. a cancel of a
  *   job that looked stalled)
  */
-export function finishJob(
+export async function finishJob(
   db: Db,
   jobId: string,
   end: {
@@ -300,19 +329,13 @@ export function finishJob(
     progress?: JobProgress | null;
   },
   now = new Date(),
-): Job | null {
-  return transition(
-    db,
-    `state = @state, finished_at = @ts, error = @error, progress = COALESCE(@progress, progress)
-     WHERE job_id = @jobId AND state = 'running'`,
-    {
-      jobId,
-      ts: now.toISOString(),
-      state: end.state,
-      error: end.error ?? null,
-      progress: end.progress ? JSON.stringify(end.progress) : null,
-    },
-  );
+): Promise<Job | null> {
+  return transition(db, jobId, ['running'], {
+    state: end.state,
+    finished_at: now.toISOString(),
+    error: end.error ?? null,
+    ...(end.progress ? { progress: JSON.stringify(end.progress) } : {}),
+  });
 }
 
 /**
@@ -323,18 +346,14 @@ export function finishJob(
  * Errors: none.
  * @returns the ended job, or null when it was already final
  */
-export function endLostJob(
+export async function endLostJob(
   db: Db,
   jobId: string,
   reason: string,
   state: 'error' | 'cancelled' = 'error',
   now = new Date(),
-): Job | null {
-  return transition(
-    db,
-    `state = @state, finished_at = @ts, error = @reason WHERE job_id = @jobId AND state IN ('queued', 'running')`,
-    { jobId, reason, state, ts: now.toISOString() },
-  );
+): Promise<Job | null> {
+  return transition(db, jobId, ACTIVE, { state, finished_at: now.toISOString(), error: reason });
 }
 
 /**
@@ -345,14 +364,15 @@ export function endLostJob(
  * Errors: none.
  * @returns true when this call marked it (the caller logs `job.stalled` once)
  */
-export function markJobStalled(db: Db, jobId: string, now = new Date()): boolean {
-  return (
-    transition(
-      db,
-      `stalled_at = @ts WHERE job_id = @jobId AND state = 'running' AND stalled_at IS NULL`,
-      { jobId, ts: now.toISOString() },
-    ) !== null
+export async function markJobStalled(db: Db, jobId: string, now = new Date()): Promise<boolean> {
+  const marked = await transition(
+    db,
+    jobId,
+    ['running'],
+    { stalled_at: now.toISOString() },
+    { notStalled: true },
   );
+  return marked !== null;
 }
 
 /**
@@ -363,24 +383,31 @@ export function markJobStalled(db: Db, jobId: string, now = new Date()): boolean
  * Errors: none.
  * @returns the queued job, or null when it was no longer running
  */
-export function requeueJob(db: Db, jobId: string): Job | null {
-  return transition(
-    db,
-    `state = 'queued', resume = 1, heartbeat_at = NULL, stalled_at = NULL, host = NULL, runner_pid = NULL,
-     child_pid = NULL WHERE job_id = @jobId AND state = 'running'`,
-    { jobId },
-  );
+export async function requeueJob(db: Db, jobId: string): Promise<Job | null> {
+  return transition(db, jobId, ['running'], {
+    state: 'queued',
+    resume: 1,
+    heartbeat_at: null,
+    stalled_at: null,
+    host: null,
+    runner_pid: null,
+    child_pid: null,
+  });
 }
 
 /**
+ * @param db - open database or transaction
+ * @param jobId - job id
  * @returns the job, or null when there is none with this id
  */
-export function getJob(db: Db, jobId: string): Job | null {
-  return fromRow(db.prepare('SELECT * FROM jobs WHERE job_id = ?').get(jobId));
+export async function getJob(db: Db, jobId: string): Promise<Job | null> {
+  return fromRow(
+    await db.q.selectFrom('jobs').selectAll().where('job_id', '=', jobId).executeTakeFirst(),
+  );
 }
 
-function requireJob(db: Db, jobId: string): Job {
-  const job = getJob(db, jobId);
+async function requireJob(db: Db, jobId: string): Promise<Job> {
+  const job = await getJob(db, jobId);
   if (!job) {
     throw new NotFoundError(
       `Job ${jobId} does not exist: list running jobs with GET /episodes/{ep_id}/jobs/running`,
@@ -390,43 +417,58 @@ function requireJob(db: Db, jobId: string): Job {
 }
 
 /**
+ * @param db - open database or transaction
+ * @param epId - episode id
+ * @param stage - the stage
  * @returns the queued or running job of (episode, stage), or null
  */
-export function findActiveJob(db: Db, epId: EpisodeId, stage: Stage): Job | null {
+export async function findActiveJob(db: Db, epId: EpisodeId, stage: Stage): Promise<Job | null> {
   return fromRow(
-    db
-      .prepare(
-        `SELECT * FROM jobs WHERE ep_id = ? AND stage = ? AND state IN ('queued', 'running')`,
-      )
-      .get(epId, stage),
+    await db.q
+      .selectFrom('jobs')
+      .selectAll()
+      .where('ep_id', '=', epId)
+      .where('stage', '=', stage)
+      .where('state', 'in', ACTIVE)
+      .executeTakeFirst(),
   );
 }
 
 /**
- * @param db - open database
+ * @param db - open database or transaction
  * @param epId - episode id; omitted: every episode
- * @returns the queued and running jobs of the episode (or of all), in order of creation
+ * @returns the queued and running jobs of the episode (or of all), in order of creation (then of job id)
  */
-export function listActiveJobs(db: Db, epId?: EpisodeId): Job[] {
-  const activeInOrder = `state IN ('queued', 'running') ORDER BY created_at`;
-  return epId === undefined
-    ? selectJobs(db, `SELECT * FROM jobs WHERE ${activeInOrder}`)
-    : selectJobs(db, `SELECT * FROM jobs WHERE ep_id = ? AND ${activeInOrder}`, epId);
+export async function listActiveJobs(db: Db, epId?: EpisodeId): Promise<Job[]> {
+  let query = db.q.selectFrom('jobs').selectAll().where('state', 'in', ACTIVE);
+  if (epId !== undefined) {
+    query = query.where('ep_id', '=', epId);
+  }
+  const rows = await query.orderBy('created_at').orderBy('job_id').execute();
+  return rows.map((r) => fromRow(r)!);
 }
 
 /**
- * @param db - open database
+ * @param db - open database or transaction
  * @param epId - episode id
  * @param stage - the stage
  * @param limit - most rows returned
- * @returns the jobs of (episode, stage), newest first
+ * @returns the jobs of (episode, stage), newest first ({@link insertJob} keeps their `created_at` distinct)
  */
-export function listStageJobs(db: Db, epId: EpisodeId, stage: Stage, limit: number): Job[] {
-  return selectJobs(
-    db,
-    'SELECT * FROM jobs WHERE ep_id = ? AND stage = ? ORDER BY created_at DESC, rowid DESC LIMIT ?',
-    epId,
-    stage,
-    limit,
-  );
+export async function listStageJobs(
+  db: Db,
+  epId: EpisodeId,
+  stage: Stage,
+  limit: number,
+): Promise<Job[]> {
+  const rows = await db.q
+    .selectFrom('jobs')
+    .selectAll()
+    .where('ep_id', '=', epId)
+    .where('stage', '=', stage)
+    .orderBy('created_at', 'desc')
+    .orderBy('job_id', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => fromRow(r)!);
 }

@@ -1,74 +1,101 @@
 /**
- * @module Schema migrations: `migrations/NNN-name.sql` applied in order, each recorded in `schema_migrations`.
+ * @module Schema migrations with Kysely's migrator, on either engine: the migrations of `migrations/index.ts`,
+ * applied in name order, each recorded in `kysely_migration`. An SQLite file of an earlier build (which recorded
+ * its `.sql` migrations in `schema_migrations`) is carried over once.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type Database from 'better-sqlite3';
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { AppError } from '../../errors.ts';
+import { ddlFor, type Engine } from './migrations/ddl.ts';
+import { MIGRATIONS } from './migrations/index.ts';
+import { transact, type Db } from './open.ts';
 
-/** Folder of the `.sql` migrations shipped with this module. */
-export const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/', import.meta.url));
-
-const MIGRATION_FILE_RE = /^(\d{3})-[a-z0-9-]+\.sql$/;
-
-/** One migration file. */
-interface Migration {
-  version: number;
+/** A migration and when it was applied (null: pending). */
+export interface MigrationState {
+  /** Name, e.g. `002-jobs`. */
   name: string;
-  sql: string;
+  /** ISO 8601 UTC time it was applied; null while pending. */
+  applied_at: string | null;
 }
 
-function listMigrations(dir: string): Migration[] {
-  return readdirSync(dir)
-    .flatMap((name) => {
-      const m = MIGRATION_FILE_RE.exec(name);
-      return m ? [{ version: Number(m[1]), name, sql: readFileSync(join(dir, name), 'utf8') }] : [];
-    })
-    .sort((a, b) => a.version - b.version);
+function provider(engine: Engine): MigrationProvider {
+  const ddl = ddlFor(engine);
+  return {
+    getMigrations: () =>
+      Promise.resolve(
+        Object.fromEntries(
+          MIGRATIONS.map(([name, m]): [string, Migration] => [name, { up: (k) => m.up(k, ddl) }]),
+        ),
+      ),
+  };
 }
 
-/**
- * Applies the migrations not yet recorded, in version order.
- *
- * Preconditions: none (creates `schema_migrations` when absent).
- * Effects: in one IMMEDIATE transaction (so that two processes opening the database at once cannot both apply a
- * migration), runs each missing migration's SQL and inserts `(version, name, applied_at)`.
- * Errors: AppError (`INTERNAL`) when the database records a version this build does not ship (a newer build
- * wrote it); SQLite errors of a migration roll the whole transaction back.
- * @param db - open database
- * @param dir - folder of the migrations (default: the ones shipped beside this module)
- * @returns the file names applied now, empty when the schema was current
- */
-export function migrate(db: Database.Database, dir: string = MIGRATIONS_DIR): string[] {
-  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
-    version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL) STRICT`);
-  const migrations = listMigrations(dir);
-  const apply = db.transaction((now: string) => {
-    const rows = db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[];
-    const applied = new Set(rows.map((r) => r.version));
-    const known = new Set(migrations.map((m) => m.version));
-    const unknown = [...applied].filter((v) => !known.has(v));
-    if (unknown.length > 0) {
+function migrator(q: Kysely<unknown>, engine: Engine, schema: string): Migrator {
+  return new Migrator({
+    db: q,
+    provider: provider(engine),
+    // SQLite: the caller's BEGIN IMMEDIATE is the lock across processes; PostgreSQL: Kysely's own advisory lock.
+    disableTransactions: engine === 'sqlite',
+    ...(engine === 'postgres' ? { migrationTableSchema: schema } : {}),
+  });
+}
+
+/** Records the migrations of an earlier build's `schema_migrations` table in Kysely's table, then drops it. */
+async function carryOverLegacy(q: Kysely<unknown>): Promise<void> {
+  const legacy = await sql<{ n: number }>`select count(*) as n from sqlite_master
+    where type = 'table' and name = 'schema_migrations'`.execute(q);
+  if (legacy.rows[0]?.n !== 1) {
+    return;
+  }
+  await sql`create table if not exists kysely_migration
+    (name varchar(255) not null primary key, timestamp varchar(255) not null)`.execute(q);
+  await sql`insert or ignore into kysely_migration (name, timestamp)
+    select replace(name, '.sql', ''), applied_at from schema_migrations`.execute(q);
+  await sql`drop table schema_migrations`.execute(q);
+}
+
+async function run(q: Kysely<unknown>, engine: Engine, schema: string): Promise<string[]> {
+  if (engine === 'sqlite') {
+    await carryOverLegacy(q);
+  }
+  const { error, results } = await migrator(q, engine, schema).migrateToLatest();
+  if (error !== undefined) {
+    const text = error instanceof Error ? error.message : JSON.stringify(error);
+    const missing = /previously executed migration (\S+) is missing/.exec(text);
+    if (missing) {
       throw new AppError(
         'INTERNAL',
         500,
-        `Database schema has migration ${unknown.join(', ')} unknown to this build: upgrade screenalytics`,
+        `Database schema has migration ${missing[1]} unknown to this build: upgrade screenalytics`,
       );
     }
-    const insert = db.prepare(
-      'INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)',
-    );
-    const done: string[] = [];
-    for (const m of migrations) {
-      if (applied.has(m.version)) {
-        continue;
-      }
-      db.exec(m.sql);
-      insert.run(m.version, m.name, now);
-      done.push(m.name);
-    }
-    return done;
-  });
-  return apply.immediate(new Date().toISOString());
+    throw error instanceof Error ? error : new Error(text);
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/**
+ * Applies the migrations not yet recorded, in name order.
+ *
+ * Effects: SQLite, in one IMMEDIATE transaction (two processes opening the file at once cannot both apply a
+ * migration); PostgreSQL, under Kysely's advisory migration lock, each migration in its own transaction.
+ * Errors: AppError (`INTERNAL`) when the database records a migration this build does not ship (a newer build
+ * wrote it); a failing migration's error (rolled back).
+ * @param db - open database
+ * @returns the names applied now, empty when the schema was current
+ */
+export async function migrateToLatest(db: Db): Promise<string[]> {
+  if (db.engine === 'sqlite') {
+    return transact(db, (tx) => run(tx.q as Kysely<unknown>, 'sqlite', tx.schema));
+  }
+  return run(db.q as Kysely<unknown>, 'postgres', db.schema);
+}
+
+/**
+ * Every migration this build ships, and when each was applied.
+ * @param db - open database
+ * @returns the migrations in order
+ */
+export async function migrationStatus(db: Db): Promise<MigrationState[]> {
+  const infos = await migrator(db.q as Kysely<unknown>, db.engine, db.schema).getMigrations();
+  return infos.map((i) => ({ name: i.name, applied_at: i.executedAt?.toISOString() ?? null }));
 }

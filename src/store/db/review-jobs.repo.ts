@@ -1,14 +1,16 @@
 /**
  * @module Long review operations (refresh similarity, auto-group, batch assign) in the database, one row per
- * operation in either execution mode. Every state change is one function running one IMMEDIATE transaction; a
- * change that finds the job in another state returns null (another process got there first).
+ * operation in either execution mode. Every state change is one async function running one serialised transaction
+ * ({@link transact}); a change that finds the job in another state returns null (another process got there first).
  */
 import { randomUUID } from 'node:crypto';
 import { ConflictError } from '../../errors.ts';
 import type { ExecutionMode } from '../artifacts/runtime.ts';
 import type { EpisodeId, RunId } from '../../types.ts';
-import type { JobState } from './jobs.repo.ts';
-import type { Db } from './open.ts';
+import type { Selectable, Updateable } from 'kysely';
+import { isUniqueViolation, type JobState } from './jobs.repo.ts';
+import { transact, type Db } from './open.ts';
+import type { ReviewJobsTable } from './schema.ts';
 
 /** Progress of a review job: units (identities) done out of a total. */
 export interface ReviewJobProgress {
@@ -76,41 +78,60 @@ export interface NewReviewJob {
   runner?: { host: string; pid: number };
 }
 
-type Row = Omit<ReviewJob, 'params' | 'progress' | 'result'> & {
-  params: string;
-  progress: string | null;
-  result: string | null;
-};
-
-function fromRow(row: unknown): ReviewJob | null {
+function fromRow(row: Selectable<ReviewJobsTable> | undefined): ReviewJob | null {
   if (!row) {
     return null;
   }
-  const r = row as Row;
   return {
-    ...r,
-    params: JSON.parse(r.params) as unknown,
-    progress: r.progress === null ? null : (JSON.parse(r.progress) as ReviewJobProgress),
-    result: r.result === null ? null : (JSON.parse(r.result) as unknown),
+    ...(row as Omit<ReviewJob, 'params' | 'progress' | 'result'>),
+    params: JSON.parse(row.params) as unknown,
+    progress: row.progress === null ? null : (JSON.parse(row.progress) as ReviewJobProgress),
+    result: row.result === null ? null : (JSON.parse(row.result) as unknown),
   };
 }
 
-function update(db: Db, sql: string, params: Record<string, unknown>): ReviewJob | null {
-  return db
-    .transaction(() => fromRow(db.prepare(`UPDATE review_jobs SET ${sql} RETURNING *`).get(params)))
-    .immediate();
+/**
+ * Runs one UPDATE of the job, when it is in `state`, as its own transaction (or in the caller's).
+ * @returns the updated job, or null when it was in another state (or does not exist)
+ */
+async function update(
+  db: Db,
+  jobId: string,
+  state: 'queued' | 'running',
+  set: Omit<Updateable<ReviewJobsTable>, 'job_id'>,
+): Promise<ReviewJob | null> {
+  return transact(db, async (tx) =>
+    fromRow(
+      await tx.q
+        .updateTable('review_jobs')
+        .set(set)
+        .where('job_id', '=', jobId)
+        .where('state', '=', state)
+        .returningAll()
+        .executeTakeFirst(),
+    ),
+  );
 }
 
 /**
+ * @param db - open database or transaction
+ * @param epId - episode id
+ * @param operation - operation name
  * @returns the queued or running job of (episode, operation), or null
  */
-export function findActiveReviewJob(db: Db, epId: EpisodeId, operation: string): ReviewJob | null {
+export async function findActiveReviewJob(
+  db: Db,
+  epId: EpisodeId,
+  operation: string,
+): Promise<ReviewJob | null> {
   return fromRow(
-    db
-      .prepare(
-        `SELECT * FROM review_jobs WHERE ep_id = ? AND operation = ? AND state IN ('queued', 'running')`,
-      )
-      .get(epId, operation),
+    await db.q
+      .selectFrom('review_jobs')
+      .selectAll()
+      .where('ep_id', '=', epId)
+      .where('operation', '=', operation)
+      .where('state', 'in', ['queued', 'running'])
+      .executeTakeFirst(),
   );
 }
 
@@ -120,45 +141,55 @@ export function findActiveReviewJob(db: Db, epId: EpisodeId, operation: string):
  * Preconditions: no queued or running job of (episode, operation).
  * Effects (one transaction): inserts the row, `running` with its runner and heartbeat when `runner` is given, else
  * `queued`.
- * Errors: ConflictError (`CONFLICT`) naming the active job of (episode, operation).
+ * Errors: ConflictError (`CONFLICT`) naming the active job of (episode, operation) (checked first; the unique index
+ * `review_jobs_one_active` is the backstop).
  * @returns the stored job
  */
-export function insertReviewJob(db: Db, input: NewReviewJob, now: Date = new Date()): ReviewJob {
+export async function insertReviewJob(
+  db: Db,
+  input: NewReviewJob,
+  now: Date = new Date(),
+): Promise<ReviewJob> {
   const ts = now.toISOString();
   const running = input.runner !== undefined;
-  return db
-    .transaction(() => {
-      const active = findActiveReviewJob(db, input.ep_id, input.operation);
-      if (active) {
+  return transact(db, async (tx) => {
+    const active = await findActiveReviewJob(tx, input.ep_id, input.operation);
+    if (active) {
+      throw new ConflictError(
+        `${input.operation} of ${input.ep_id} is already ${active.state} as job ${active.job_id}: wait for it (GET /review_jobs/${active.job_id})`,
+      );
+    }
+    try {
+      const row = await tx.q
+        .insertInto('review_jobs')
+        .values({
+          job_id: `rjob-${randomUUID()}`,
+          ep_id: input.ep_id,
+          run_id: input.run_id,
+          operation: input.operation,
+          mode: input.mode,
+          state: running ? 'running' : 'queued',
+          params: JSON.stringify(input.params),
+          reviewer: input.reviewer,
+          created_at: ts,
+          started_at: running ? ts : null,
+          heartbeat_at: running ? ts : null,
+          host: input.runner?.host ?? null,
+          runner_pid: input.runner?.pid ?? null,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return fromRow(row)!;
+    } catch (err) {
+      if (isUniqueViolation(err)) {
         throw new ConflictError(
-          `${input.operation} of ${input.ep_id} is already ${active.state} as job ${active.job_id}: wait for it (GET /review_jobs/${active.job_id})`,
+          `${input.operation} of ${input.ep_id} is already active: wait for it, then retry`,
+          { cause: err },
         );
       }
-      return fromRow(
-        db
-          .prepare(
-            `INSERT INTO review_jobs (job_id, ep_id, run_id, operation, mode, state, params, reviewer, created_at,
-               started_at, heartbeat_at, host, runner_pid)
-             VALUES (@job_id, @ep_id, @run_id, @operation, @mode, @state, @params, @reviewer, @ts, @started,
-               @started, @host, @pid) RETURNING *`,
-          )
-          .get({
-            job_id: `rjob-${randomUUID()}`,
-            ep_id: input.ep_id,
-            run_id: input.run_id,
-            operation: input.operation,
-            mode: input.mode,
-            state: running ? 'running' : 'queued',
-            params: JSON.stringify(input.params),
-            reviewer: input.reviewer,
-            ts,
-            started: running ? ts : null,
-            host: input.runner?.host ?? null,
-            pid: input.runner?.pid ?? null,
-          }),
-      )!;
-    })
-    .immediate();
+      throw err;
+    }
+  });
 }
 
 /**
@@ -169,18 +200,20 @@ export function insertReviewJob(db: Db, input: NewReviewJob, now: Date = new Dat
  * Errors: none.
  * @returns the running job, or null when it is no longer queued (cancelled first)
  */
-export function claimReviewJob(
+export async function claimReviewJob(
   db: Db,
   jobId: string,
   runner: { host: string; pid: number },
   now: Date = new Date(),
-): ReviewJob | null {
-  return update(
-    db,
-    `state = 'running', started_at = @ts, heartbeat_at = @ts, host = @host, runner_pid = @pid
-     WHERE job_id = @jobId AND state = 'queued'`,
-    { jobId, ts: now.toISOString(), ...runner },
-  );
+): Promise<ReviewJob | null> {
+  const ts = now.toISOString();
+  return update(db, jobId, 'queued', {
+    state: 'running',
+    started_at: ts,
+    heartbeat_at: ts,
+    host: runner.host,
+    runner_pid: runner.pid,
+  });
 }
 
 /**
@@ -191,17 +224,16 @@ export function claimReviewJob(
  * Errors: none.
  * @returns the job (its `cancel_requested_at` tells the runner to stop), or null when it is no longer running
  */
-export function reportReviewJob(
+export async function reportReviewJob(
   db: Db,
   jobId: string,
   progress: ReviewJobProgress,
   now: Date = new Date(),
-): ReviewJob | null {
-  return update(
-    db,
-    `progress = @progress, heartbeat_at = @ts WHERE job_id = @jobId AND state = 'running'`,
-    { jobId, progress: JSON.stringify(progress), ts: now.toISOString() },
-  );
+): Promise<ReviewJob | null> {
+  return update(db, jobId, 'running', {
+    progress: JSON.stringify(progress),
+    heartbeat_at: now.toISOString(),
+  });
 }
 
 /**
@@ -212,24 +244,18 @@ export function reportReviewJob(
  * Errors: none.
  * @returns the finished job, or null when it was no longer running
  */
-export function finishReviewJob(
+export async function finishReviewJob(
   db: Db,
   jobId: string,
   end: { state: 'success' | 'error' | 'cancelled'; result?: unknown; error?: string | null },
   now: Date = new Date(),
-): ReviewJob | null {
-  return update(
-    db,
-    `state = @state, finished_at = @ts, result = @result, error = @error
-     WHERE job_id = @jobId AND state = 'running'`,
-    {
-      jobId,
-      state: end.state,
-      ts: now.toISOString(),
-      result: end.result === undefined ? null : JSON.stringify(end.result),
-      error: end.error ?? null,
-    },
-  );
+): Promise<ReviewJob | null> {
+  return update(db, jobId, 'running', {
+    state: end.state,
+    finished_at: now.toISOString(),
+    result: end.result === undefined ? null : JSON.stringify(end.result),
+    error: end.error ?? null,
+  });
 }
 
 /**
@@ -241,32 +267,32 @@ export function finishReviewJob(
  * Errors: none.
  * @returns the job after the change, or null when there is no such job
  */
-export function cancelReviewJob(db: Db, jobId: string, now: Date = new Date()): ReviewJob | null {
+export async function cancelReviewJob(
+  db: Db,
+  jobId: string,
+  now: Date = new Date(),
+): Promise<ReviewJob | null> {
   const ts = now.toISOString();
-  return db
-    .transaction(
-      () =>
-        update(
-          db,
-          `state = 'cancelled', finished_at = @ts WHERE job_id = @jobId AND state = 'queued'`,
-          {
-            jobId,
-            ts,
-          },
-        ) ??
-        update(
-          db,
-          `cancel_requested_at = COALESCE(cancel_requested_at, @ts) WHERE job_id = @jobId AND state = 'running'`,
-          { jobId, ts },
-        ) ??
-        getReviewJob(db, jobId),
-    )
-    .immediate();
+  return transact(db, async (tx) => {
+    const cancelled = await update(tx, jobId, 'queued', { state: 'cancelled', finished_at: ts });
+    if (cancelled) {
+      return cancelled;
+    }
+    const job = await getReviewJob(tx, jobId);
+    if (job?.state === 'running' && job.cancel_requested_at === null) {
+      return update(tx, jobId, 'running', { cancel_requested_at: ts });
+    }
+    return job;
+  });
 }
 
 /**
+ * @param db - open database or transaction
+ * @param jobId - job id
  * @returns the job, or null
  */
-export function getReviewJob(db: Db, jobId: string): ReviewJob | null {
-  return fromRow(db.prepare('SELECT * FROM review_jobs WHERE job_id = ?').get(jobId));
+export async function getReviewJob(db: Db, jobId: string): Promise<ReviewJob | null> {
+  return fromRow(
+    await db.q.selectFrom('review_jobs').selectAll().where('job_id', '=', jobId).executeTakeFirst(),
+  );
 }

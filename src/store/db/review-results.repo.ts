@@ -3,7 +3,7 @@
  * and per-episode centroids of each cast member (what suggestions in later episodes of the show compare with).
  */
 import type { EpisodeId } from '../../types.ts';
-import type { Db } from './open.ts';
+import { transact, type Db } from './open.ts';
 
 /** Kinds of stored review results. */
 export type ReviewResultKind = 'similarity' | 'groups';
@@ -38,39 +38,52 @@ export interface CastCentroid {
  * Stores (replacing) a result of a review.
  *
  * Preconditions: the review exists.
- * Effects (one transaction): upserts `review_results(review_id, kind)`.
- * Errors: none beyond SQLite's (foreign key).
+ * Effects (one statement): upserts `review_results(review_id, kind)`.
+ * Errors: none beyond the database's (foreign key).
  */
-export function saveReviewResult(
+export async function saveReviewResult(
   db: Db,
   reviewId: number,
   kind: ReviewResultKind,
   version: number,
   result: unknown,
   now: Date = new Date(),
-): ReviewResult {
+): Promise<ReviewResult> {
   const row = { version, computed_at: now.toISOString(), result };
-  db.prepare(
-    `INSERT INTO review_results (review_id, kind, version, computed_at, result) VALUES (?, ?, ?, ?, ?)
-     ON CONFLICT (review_id, kind) DO UPDATE SET version = excluded.version,
-       computed_at = excluded.computed_at, result = excluded.result`,
-  ).run(reviewId, kind, version, row.computed_at, JSON.stringify(result));
+  await db.q
+    .insertInto('review_results')
+    .values({
+      review_id: reviewId,
+      kind,
+      version,
+      computed_at: row.computed_at,
+      result: JSON.stringify(result),
+    })
+    .onConflict((oc) =>
+      oc.columns(['review_id', 'kind']).doUpdateSet((eb) => ({
+        version: eb.ref('excluded.version'),
+        computed_at: eb.ref('excluded.computed_at'),
+        result: eb.ref('excluded.result'),
+      })),
+    )
+    .execute();
   return row;
 }
 
 /**
  * @returns the stored result of the review, or null
  */
-export function getReviewResult(
+export async function getReviewResult(
   db: Db,
   reviewId: number,
   kind: ReviewResultKind,
-): ReviewResult | null {
-  const row = db
-    .prepare(
-      'SELECT version, computed_at, result FROM review_results WHERE review_id = ? AND kind = ?',
-    )
-    .get(reviewId, kind) as { version: number; computed_at: string; result: string } | undefined;
+): Promise<ReviewResult | null> {
+  const row = await db.q
+    .selectFrom('review_results')
+    .select(['version', 'computed_at', 'result'])
+    .where('review_id', '=', reviewId)
+    .where('kind', '=', kind)
+    .executeTakeFirst();
   return row ? { ...row, result: JSON.parse(row.result) as unknown } : null;
 }
 
@@ -95,44 +108,51 @@ export function fromBlob(blob: Buffer): Float32Array {
  *
  * Preconditions: the episode and review exist.
  * Effects (one transaction): deletes the episode's rows of the show, inserts `rows`.
- * Errors: none beyond SQLite's.
+ * Errors: none beyond the database's.
  */
-export function saveCastCentroids(
+export async function saveCastCentroids(
   db: Db,
   showId: string,
   epId: EpisodeId,
   rows: readonly Omit<CastCentroid, 'ep_id'>[],
   now: Date = new Date(),
-): void {
-  db.transaction(() => {
-    db.prepare('DELETE FROM cast_centroids WHERE show_id = ? AND ep_id = ?').run(showId, epId);
-    const insert = db.prepare(
-      `INSERT INTO cast_centroids (show_id, cast_id, ep_id, review_id, version, faces, centroid, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    for (const r of rows) {
-      insert.run(
-        showId,
-        r.cast_id,
-        epId,
-        r.review_id,
-        r.version,
-        r.faces,
-        toBlob(r.centroid),
-        now.toISOString(),
-      );
+): Promise<void> {
+  await transact(db, async (tx) => {
+    await tx.q
+      .deleteFrom('cast_centroids')
+      .where('show_id', '=', showId)
+      .where('ep_id', '=', epId)
+      .execute();
+    if (rows.length > 0) {
+      await tx.q
+        .insertInto('cast_centroids')
+        .values(
+          rows.map((r) => ({
+            show_id: showId,
+            cast_id: r.cast_id,
+            ep_id: epId,
+            review_id: r.review_id,
+            version: r.version,
+            faces: r.faces,
+            centroid: toBlob(r.centroid),
+            updated_at: now.toISOString(),
+          })),
+        )
+        .execute();
     }
-  }).immediate();
+  });
 }
 
 /**
  * @returns the stored cast centroids of the show's episodes
  */
-export function listCastCentroids(db: Db, showId: string): CastCentroid[] {
-  const rows = db
-    .prepare(
-      'SELECT cast_id, ep_id, review_id, version, faces, centroid FROM cast_centroids WHERE show_id = ?',
-    )
-    .all(showId) as (Omit<CastCentroid, 'centroid'> & { centroid: Buffer })[];
+export async function listCastCentroids(db: Db, showId: string): Promise<CastCentroid[]> {
+  const rows = await db.q
+    .selectFrom('cast_centroids')
+    .select(['cast_id', 'ep_id', 'review_id', 'version', 'faces', 'centroid'])
+    .where('show_id', '=', showId)
+    .orderBy('ep_id')
+    .orderBy('cast_id')
+    .execute();
   return rows.map((r) => ({ ...r, centroid: fromBlob(r.centroid) }));
 }

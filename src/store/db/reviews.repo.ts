@@ -1,11 +1,11 @@
 /**
  * @module Reviews and their edit log in the database. A review is the reviewer's work on one clustering of a run;
  * its edits are appended, never rewritten (an undo marks them undone and is an edit itself). The folded state is
- * kept beside them as a cache. Every change is one function running one IMMEDIATE transaction.
+ * kept beside them as a cache. Every change is one function running one serialised transaction ({@link transact}).
  */
 import { ConflictError, NotFoundError } from '../../errors.ts';
 import type { EpisodeId, RunId } from '../../types.ts';
-import type { Db } from './open.ts';
+import { transact, type Db } from './open.ts';
 
 /** A `reviews` row. */
 export interface ReviewRow {
@@ -97,24 +97,39 @@ function editFromRow(row: unknown): EditRow {
 /**
  * @returns the review of (run, clustering), or null
  */
-export function findReview(db: Db, runId: RunId, clusteringId: string): ReviewRow | null {
+export async function findReview(
+  db: Db,
+  runId: RunId,
+  clusteringId: string,
+): Promise<ReviewRow | null> {
   return fromRow(
-    db
-      .prepare('SELECT * FROM reviews WHERE run_id = ? AND clustering_id = ?')
-      .get(runId, clusteringId),
+    await db.q
+      .selectFrom('reviews')
+      .selectAll()
+      .where('run_id', '=', runId)
+      .where('clustering_id', '=', clusteringId)
+      .executeTakeFirst(),
   );
 }
 
 /**
  * @returns the newest review of the episode with at least one edit, other than `exceptId`, or null
  */
-export function latestEditedReview(db: Db, epId: EpisodeId, exceptId: number): ReviewRow | null {
+export async function latestEditedReview(
+  db: Db,
+  epId: EpisodeId,
+  exceptId: number,
+): Promise<ReviewRow | null> {
   return fromRow(
-    db
-      .prepare(
-        'SELECT * FROM reviews WHERE ep_id = ? AND review_id != ? AND version > 0 ORDER BY review_id DESC LIMIT 1',
-      )
-      .get(epId, exceptId),
+    await db.q
+      .selectFrom('reviews')
+      .selectAll()
+      .where('ep_id', '=', epId)
+      .where('review_id', '!=', exceptId)
+      .where('version', '>', 0)
+      .orderBy('review_id', 'desc')
+      .limit(1)
+      .executeTakeFirst(),
   );
 }
 
@@ -124,109 +139,153 @@ export function latestEditedReview(db: Db, epId: EpisodeId, exceptId: number): R
  * Preconditions: the episode and run exist.
  * Effects (one transaction): inserts the review unless (run, clustering) has one already (another process was
  * first: its review is returned and `first` is dropped); with `first`, inserts it as edit 1 and sets version 1.
- * Errors: none beyond SQLite's.
+ * Errors: none beyond the database's.
  * @returns the review of (run, clustering)
  */
-export function createReview(
+export async function createReview(
   db: Db,
   input: NewReview,
   first: EditPlan | null,
   now: Date = new Date(),
-): ReviewRow {
+): Promise<ReviewRow> {
   const ts = now.toISOString();
-  return db
-    .transaction(() => {
-      const existing = findReview(db, input.run_id, input.clustering_id);
-      if (existing) {
-        return existing;
-      }
-      const { review_id: reviewId } = db
-        .prepare(
-          `INSERT INTO reviews (ep_id, run_id, clustering_id, version, state, cast_refs, carried_from, created_at, updated_at)
-           VALUES (@ep_id, @run_id, @clustering_id, 0, @state, '[]', @carried_from, @ts, @ts) RETURNING review_id`,
-        )
-        .get({ ...input, ts }) as { review_id: number };
-      if (first) {
-        writeEdit(db, reviewId, 1, first, ts);
-      }
-      return fromRow(db.prepare('SELECT * FROM reviews WHERE review_id = ?').get(reviewId))!;
+  return transact(db, async (tx) => {
+    const existing = await findReview(tx, input.run_id, input.clustering_id);
+    if (existing) {
+      return existing;
+    }
+    const { review_id: reviewId } = await tx.q
+      .insertInto('reviews')
+      .values({
+        ep_id: input.ep_id,
+        run_id: input.run_id,
+        clustering_id: input.clustering_id,
+        version: 0,
+        state: input.state,
+        cast_refs: '[]',
+        carried_from: input.carried_from,
+        created_at: ts,
+        updated_at: ts,
+      })
+      .returning('review_id')
+      .executeTakeFirstOrThrow();
+    if (first) {
+      await writeEdit(tx, reviewId, 1, first, ts);
+    }
+    return (await getReview(tx, reviewId))!;
+  });
+}
+
+async function writeEdit(
+  tx: Db,
+  reviewId: number,
+  seq: number,
+  plan: EditPlan,
+  ts: string,
+): Promise<void> {
+  await tx.q
+    .insertInto('review_edits')
+    .values({
+      review_id: reviewId,
+      seq,
+      kind: plan.kind,
+      payload: JSON.stringify(plan.payload),
+      reviewer: plan.reviewer,
+      created_at: ts,
     })
-    .immediate();
-}
-
-function writeEdit(db: Db, reviewId: number, seq: number, plan: EditPlan, ts: string): void {
-  db.prepare(
-    `INSERT INTO review_edits (review_id, seq, kind, payload, reviewer, created_at)
-     VALUES (?, ?, ?, ?, ?, ?)`,
-  ).run(reviewId, seq, plan.kind, JSON.stringify(plan.payload), plan.reviewer, ts);
-  for (const undone of plan.undoSeqs ?? []) {
-    db.prepare(
-      'UPDATE review_edits SET undone_at = ?, undone_by = ? WHERE review_id = ? AND seq = ? AND undone_at IS NULL',
-    ).run(ts, plan.reviewer, reviewId, undone);
+    .execute();
+  const undoSeqs = plan.undoSeqs ?? [];
+  if (undoSeqs.length > 0) {
+    await tx.q
+      .updateTable('review_edits')
+      .set({ undone_at: ts, undone_by: plan.reviewer })
+      .where('review_id', '=', reviewId)
+      .where('seq', 'in', undoSeqs)
+      .where('undone_at', 'is', null)
+      .execute();
   }
-  db.prepare(
-    'UPDATE reviews SET version = ?, state = ?, cast_refs = ?, updated_at = ? WHERE review_id = ?',
-  ).run(seq, plan.state, JSON.stringify(plan.castRefs), ts, reviewId);
+  await tx.q
+    .updateTable('reviews')
+    .set({
+      version: seq,
+      state: plan.state,
+      cast_refs: JSON.stringify(plan.castRefs),
+      updated_at: ts,
+    })
+    .where('review_id', '=', reviewId)
+    .execute();
 }
 
-function describeSince(db: Db, reviewId: number, version: number): string {
-  const rows = db
-    .prepare('SELECT * FROM review_edits WHERE review_id = ? AND seq > ? ORDER BY seq LIMIT 5')
-    .all(reviewId, version)
-    .map(editFromRow);
-  return rows.map((e) => `#${e.seq} ${e.kind} by ${e.reviewer} at ${e.created_at}`).join('; ');
+async function describeSince(tx: Db, reviewId: number, version: number): Promise<string> {
+  const rows = await tx.q
+    .selectFrom('review_edits')
+    .selectAll()
+    .where('review_id', '=', reviewId)
+    .where('seq', '>', version)
+    .orderBy('seq')
+    .limit(5)
+    .execute();
+  return rows
+    .map(editFromRow)
+    .map((e) => `#${e.seq} ${e.kind} by ${e.reviewer} at ${e.created_at}`)
+    .join('; ');
 }
 
 /**
  * Appends one edit to a review.
  *
  * Preconditions: the review exists; when `expectedVersion` is not null, the review is at that version.
- * Effects (one transaction): calls `plan` with the review as it is now (it throws to refuse the edit), inserts the
- * edit with seq = version + 1, marks `undoSeqs` undone, stores the new state, cast refs and version.
+ * Effects (one transaction): calls `plan` with the review as it is now and the transaction (it reads through that
+ * handle only, and throws to refuse the edit), inserts the edit with seq = version + 1, marks `undoSeqs` undone,
+ * stores the new state, cast refs and version. Concurrent callers (any process, either engine) queue: each sees
+ * the version the previous one left.
  * Errors: NotFoundError (`NOT_FOUND`) when the review does not exist; ConflictError (`CONFLICT`) when the version
  * moved on since `expectedVersion`, naming the edits made since; whatever `plan` throws.
  * @returns the review after the edit and the stored edit
  */
-export function appendReviewEdit(
+export async function appendReviewEdit(
   db: Db,
   reviewId: number,
   expectedVersion: number | null,
-  plan: (review: ReviewRow) => EditPlan,
+  plan: (review: ReviewRow, tx: Db) => EditPlan | Promise<EditPlan>,
   now: Date = new Date(),
-): { review: ReviewRow; edit: EditRow } {
+): Promise<{ review: ReviewRow; edit: EditRow }> {
   const ts = now.toISOString();
-  return db
-    .transaction(() => {
-      const review = fromRow(db.prepare('SELECT * FROM reviews WHERE review_id = ?').get(reviewId));
-      if (!review) {
-        throw new NotFoundError(`Review ${reviewId} does not exist: reload the episode`);
-      }
-      if (expectedVersion !== null && expectedVersion !== review.version) {
-        throw new ConflictError(
-          `Episode ${review.ep_id} was edited since version ${expectedVersion} (now ${review.version}): ${describeSince(db, reviewId, expectedVersion)}; reload and retry`,
-        );
-      }
-      const seq = review.version + 1;
-      writeEdit(db, reviewId, seq, plan(review), ts);
-      const edit = db
-        .prepare('SELECT * FROM review_edits WHERE review_id = ? AND seq = ?')
-        .get(reviewId, seq);
-      const after = fromRow(db.prepare('SELECT * FROM reviews WHERE review_id = ?').get(reviewId))!;
-      return { review: after, edit: editFromRow(edit) };
-    })
-    .immediate();
+  return transact(db, async (tx) => {
+    const review = await getReview(tx, reviewId);
+    if (!review) {
+      throw new NotFoundError(`Review ${reviewId} does not exist: reload the episode`);
+    }
+    if (expectedVersion !== null && expectedVersion !== review.version) {
+      throw new ConflictError(
+        `Episode ${review.ep_id} was edited since version ${expectedVersion} (now ${review.version}): ${await describeSince(tx, reviewId, expectedVersion)}; reload and retry`,
+      );
+    }
+    const seq = review.version + 1;
+    await writeEdit(tx, reviewId, seq, await plan(review, tx), ts);
+    const edit = await tx.q
+      .selectFrom('review_edits')
+      .selectAll()
+      .where('review_id', '=', reviewId)
+      .where('seq', '=', seq)
+      .executeTakeFirstOrThrow();
+    return { review: (await getReview(tx, reviewId))!, edit: editFromRow(edit) };
+  });
 }
 
 /**
  * @returns the edits of a review that are in force, oldest first: not undone, and not undo edits themselves
  */
-export function activeEdits(db: Db, reviewId: number): EditRow[] {
-  return db
-    .prepare(
-      `SELECT * FROM review_edits WHERE review_id = ? AND undone_at IS NULL AND kind != 'undo' ORDER BY seq`,
-    )
-    .all(reviewId)
-    .map(editFromRow);
+export async function activeEdits(db: Db, reviewId: number): Promise<EditRow[]> {
+  const rows = await db.q
+    .selectFrom('review_edits')
+    .selectAll()
+    .where('review_id', '=', reviewId)
+    .where('undone_at', 'is', null)
+    .where('kind', '!=', 'undo')
+    .orderBy('seq')
+    .execute();
+  return rows.map(editFromRow);
 }
 
 /**
@@ -235,25 +294,36 @@ export function activeEdits(db: Db, reviewId: number): EditRow[] {
  * @param page - `limit` and `offset`
  * @returns one page of the edit log, newest first, and the number of edits
  */
-export function listEdits(
+export async function listEdits(
   db: Db,
   reviewId: number,
   page: { limit: number; offset: number },
-): { items: EditRow[]; total: number } {
-  const total = db
-    .prepare('SELECT COUNT(*) FROM review_edits WHERE review_id = ?')
-    .pluck()
-    .get(reviewId) as number;
-  const items = db
-    .prepare('SELECT * FROM review_edits WHERE review_id = ? ORDER BY seq DESC LIMIT ? OFFSET ?')
-    .all(reviewId, page.limit, page.offset)
-    .map(editFromRow);
-  return { items, total };
+): Promise<{ items: EditRow[]; total: number }> {
+  const { total } = await db.q
+    .selectFrom('review_edits')
+    .select((eb) => eb.fn.countAll<number>().as('total'))
+    .where('review_id', '=', reviewId)
+    .executeTakeFirstOrThrow();
+  const rows = await db.q
+    .selectFrom('review_edits')
+    .selectAll()
+    .where('review_id', '=', reviewId)
+    .orderBy('seq', 'desc')
+    .limit(page.limit)
+    .offset(page.offset)
+    .execute();
+  return { items: rows.map(editFromRow), total };
 }
 
 /**
  * @returns the review, or null
  */
-export function getReview(db: Db, reviewId: number): ReviewRow | null {
-  return fromRow(db.prepare('SELECT * FROM reviews WHERE review_id = ?').get(reviewId));
+export async function getReview(db: Db, reviewId: number): Promise<ReviewRow | null> {
+  return fromRow(
+    await db.q
+      .selectFrom('reviews')
+      .selectAll()
+      .where('review_id', '=', reviewId)
+      .executeTakeFirst(),
+  );
 }

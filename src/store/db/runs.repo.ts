@@ -1,10 +1,11 @@
 /**
- * @module Runs in the database: one attempt at the pipeline for an episode. One transaction per state change.
+ * @module Runs in the database: one attempt at the pipeline for an episode. One transaction per state change
+ * (async, {@link transact}).
  */
 import { ConflictError, NotFoundError } from '../../errors.ts';
 import type { EpisodeId, ProfileName, RunId } from '../../types.ts';
 import { newRunId, parseEpisodeId, parseRunId } from '../ids.ts';
-import type { Db } from './open.ts';
+import { transact, type Db } from './open.ts';
 
 /** Run statuses. A new run is `created`; the jobs layer moves it on. */
 export const RUN_STATUSES = ['created', 'running', 'success', 'error', 'cancelled'] as const;
@@ -48,7 +49,7 @@ export interface RunInput {
  * @param now - creation time (default: the current time)
  * @returns the stored run
  */
-export function createRun(db: Db, input: RunInput, now: Date = new Date()): Run {
+export async function createRun(db: Db, input: RunInput, now: Date = new Date()): Promise<Run> {
   const run: Run = {
     run_id: parseRunId(input.run_id ?? newRunId(now)),
     ep_id: parseEpisodeId(input.ep_id),
@@ -56,19 +57,27 @@ export function createRun(db: Db, input: RunInput, now: Date = new Date()): Run 
     profile: input.profile,
     status: 'created',
   };
-  db.transaction(() => {
-    if (!db.prepare('SELECT 1 FROM episodes WHERE ep_id = ?').get(run.ep_id)) {
+  await transact(db, async (tx) => {
+    const episode = await tx.q
+      .selectFrom('episodes')
+      .select('ep_id')
+      .where('ep_id', '=', run.ep_id)
+      .executeTakeFirst();
+    if (!episode) {
       throw new NotFoundError(`Episode ${run.ep_id} is not registered: register its video first`);
     }
-    if (db.prepare('SELECT 1 FROM runs WHERE run_id = ?').get(run.run_id)) {
+    const taken = await tx.q
+      .selectFrom('runs')
+      .select('run_id')
+      .where('run_id', '=', run.run_id)
+      .executeTakeFirst();
+    if (taken) {
       throw new ConflictError(
         `Run ${run.run_id} already exists: leave run_id out to get a new one`,
       );
     }
-    db.prepare(
-      'INSERT INTO runs (run_id, ep_id, created_at, profile, status) VALUES (@run_id, @ep_id, @created_at, @profile, @status)',
-    ).run(run);
-  }).immediate();
+    await tx.q.insertInto('runs').values(run).execute();
+  });
   return run;
 }
 
@@ -83,21 +92,20 @@ export function createRun(db: Db, input: RunInput, now: Date = new Date()): Run 
  * @param status - new status
  * @returns the updated run
  */
-export function setRunStatus(db: Db, runId: string, status: RunStatus): Run {
+export async function setRunStatus(db: Db, runId: string, status: RunStatus): Promise<Run> {
   parseRunId(runId);
-  return db
-    .transaction(() => {
-      const row = db
-        .prepare('UPDATE runs SET status = ? WHERE run_id = ? RETURNING *')
-        .get(status, runId);
-      if (!row) {
-        throw new NotFoundError(
-          `Run ${runId} does not exist: list the episode's runs to see the ids`,
-        );
-      }
-      return row as Run;
-    })
-    .immediate();
+  const row = await transact(db, (tx) =>
+    tx.q
+      .updateTable('runs')
+      .set({ status })
+      .where('run_id', '=', runId)
+      .returningAll()
+      .executeTakeFirst(),
+  );
+  if (!row) {
+    throw new NotFoundError(`Run ${runId} does not exist: list the episode's runs to see the ids`);
+  }
+  return row as Run;
 }
 
 /**
@@ -106,9 +114,8 @@ export function setRunStatus(db: Db, runId: string, status: RunStatus): Run {
  * @returns the episode's runs, newest first (by `created_at`, then `run_id`)
  * @throws InputError (`INPUT_INVALID`) on a bad `epId`
  */
-export function listRuns(db: Db, epId: string): Run[] {
-  const sql = 'SELECT * FROM runs WHERE ep_id = ? ORDER BY created_at DESC, run_id DESC';
-  return db.prepare(sql).all(parseEpisodeId(epId)) as Run[];
+export async function listRuns(db: Db, epId: string): Promise<Run[]> {
+  return (await runsNewestFirst(db, epId).execute()) as Run[];
 }
 
 /**
@@ -117,7 +124,17 @@ export function listRuns(db: Db, epId: string): Run[] {
  * @returns the newest run of the episode, or null when it has none
  * @throws InputError (`INPUT_INVALID`) on a bad `epId`
  */
-export function latestRun(db: Db, epId: string): Run | null {
-  const sql = 'SELECT * FROM runs WHERE ep_id = ? ORDER BY created_at DESC, run_id DESC LIMIT 1';
-  return (db.prepare(sql).get(parseEpisodeId(epId)) as Run | undefined) ?? null;
+export async function latestRun(db: Db, epId: string): Promise<Run | null> {
+  const newest = await runsNewestFirst(db, epId).limit(1).executeTakeFirst();
+  return (newest as Run | undefined) ?? null;
+}
+
+/** The episode's runs, newest first (by `created_at`, then `run_id`), as a query to run. */
+function runsNewestFirst(db: Db, epId: string) {
+  return db.q
+    .selectFrom('runs')
+    .selectAll()
+    .where('ep_id', '=', parseEpisodeId(epId))
+    .orderBy('created_at', 'desc')
+    .orderBy('run_id', 'desc');
 }

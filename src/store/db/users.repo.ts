@@ -4,7 +4,7 @@
  * one transaction; hashing happens in the caller (src/accounts), never here.
  */
 import { ConflictError, InputError, NotFoundError } from '../../errors.ts';
-import type { Db } from './open.ts';
+import { transact, type Db } from './open.ts';
 
 /** Roles, from least to most allowed. */
 export const USER_ROLES = ['viewer', 'reviewer', 'admin'] as const;
@@ -57,70 +57,90 @@ export function parseUserName(name: string): string {
   return name;
 }
 
-const USER_COLUMNS = 'user_id, name, role, created_at, updated_at';
+const USER_COLUMNS = ['user_id', 'name', 'role', 'created_at', 'updated_at'] as const;
 
 /** @returns true once at least one account exists (the API then requires a session or token everywhere) */
-export function hasUsers(db: Db): boolean {
-  return db.prepare('SELECT EXISTS (SELECT 1 FROM users)').pluck().get() === 1;
+export async function hasUsers(db: Db): Promise<boolean> {
+  const row = await db.q.selectFrom('users').select('user_id').limit(1).executeTakeFirst();
+  return row !== undefined;
 }
 
 /** @returns every user by name */
-export function listUsers(db: Db): User[] {
-  return db.prepare(`SELECT ${USER_COLUMNS} FROM users ORDER BY name`).all() as User[];
+export async function listUsers(db: Db): Promise<User[]> {
+  return (await db.q.selectFrom('users').select(USER_COLUMNS).orderBy('name').execute()) as User[];
 }
 
 /** @returns the user of that name, or null */
-export function getUserByName(db: Db, name: string): User | null {
-  return (db.prepare(`SELECT ${USER_COLUMNS} FROM users WHERE name = ?`).get(name) as User) ?? null;
+export async function getUserByName(db: Db, name: string): Promise<User | null> {
+  const row = await db.q
+    .selectFrom('users')
+    .select(USER_COLUMNS)
+    .where('name', '=', name)
+    .executeTakeFirst();
+  return (row as User | undefined) ?? null;
 }
 
 /** @returns the user of that id, or null */
-export function getUserById(db: Db, userId: number): User | null {
-  return (
-    (db.prepare(`SELECT ${USER_COLUMNS} FROM users WHERE user_id = ?`).get(userId) as User) ?? null
-  );
+export async function getUserById(db: Db, userId: number): Promise<User | null> {
+  const row = await db.q
+    .selectFrom('users')
+    .select(USER_COLUMNS)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  return (row as User | undefined) ?? null;
 }
 
 /** @returns the stored password hash (PHC string) of a user, or null when there is no such user */
-export function getPasswordHash(db: Db, name: string): string | null {
-  return (
-    (db.prepare('SELECT password_hash FROM users WHERE name = ?').pluck().get(name) as string) ??
-    null
-  );
+export async function getPasswordHash(db: Db, name: string): Promise<string | null> {
+  const row = await db.q
+    .selectFrom('users')
+    .select('password_hash')
+    .where('name', '=', name)
+    .executeTakeFirst();
+  return row?.password_hash ?? null;
 }
 
 /**
- * Creates a user.
+ * Creates a user (one statement).
  * @param db - open database
  * @param input - name (see parseUserName), role, password hash (PHC string from src/accounts)
  * @returns the new user
  * @throws InputError for a bad name; ConflictError (409) when the name is taken
  */
-export function createUser(
+export async function createUser(
   db: Db,
   input: { name: string; role: UserRole; passwordHash: string },
-): User {
+): Promise<User> {
   const name = parseUserName(input.name);
   const now = new Date().toISOString();
-  try {
-    db.prepare(
-      `INSERT INTO users (name, role, password_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?)`,
-    ).run(name, input.role, input.passwordHash, now, now);
-  } catch (err) {
-    if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') {
-      throw new ConflictError(`User ${name} exists already: pick another name or remove it first`);
-    }
-    throw err;
+  const row = await db.q
+    .insertInto('users')
+    .values({
+      name,
+      role: input.role,
+      password_hash: input.passwordHash,
+      created_at: now,
+      updated_at: now,
+    })
+    .onConflict((oc) => oc.column('name').doNothing())
+    .returning(USER_COLUMNS)
+    .executeTakeFirst();
+  if (row === undefined) {
+    throw new ConflictError(`User ${name} exists already: pick another name or remove it first`);
   }
-  return getUserByName(db, name)!;
+  return row as User;
 }
 
 /**
  * Removes a user with its tokens and sessions (cascade).
  * @throws NotFoundError when there is no such user
  */
-export function removeUser(db: Db, name: string): void {
-  if (db.prepare('DELETE FROM users WHERE name = ?').run(name).changes === 0) {
+export async function removeUser(db: Db, name: string): Promise<void> {
+  const { numDeletedRows } = await db.q
+    .deleteFrom('users')
+    .where('name', '=', name)
+    .executeTakeFirstOrThrow();
+  if (numDeletedRows === 0n) {
     throw new NotFoundError(`No user ${name}: see screenalytics user list`);
   }
 }
@@ -131,96 +151,106 @@ export function removeUser(db: Db, name: string): void {
  * @param input - public id, owner, SHA-256 hex of the secret, label
  * @returns the token as listed
  */
-export function insertApiToken(
+export async function insertApiToken(
   db: Db,
   input: { tokenId: string; userId: number; sha256: string; label?: string },
-): ApiToken {
-  const now = new Date().toISOString();
-  db.prepare(
-    `INSERT INTO api_tokens (token_id, user_id, token_sha256, label, created_at) VALUES (?, ?, ?, ?, ?)`,
-  ).run(input.tokenId, input.userId, input.sha256, input.label ?? '', now);
-  return {
+): Promise<ApiToken> {
+  const token: ApiToken = {
     token_id: input.tokenId,
     user_id: input.userId,
     label: input.label ?? '',
-    created_at: now,
+    created_at: new Date().toISOString(),
     last_used_at: null,
   };
+  await db.q
+    .insertInto('api_tokens')
+    .values({ ...token, token_sha256: input.sha256 })
+    .execute();
+  return token;
 }
 
 /**
- * Finds the owner of a token by the token's SHA-256 and records the use.
+ * Finds the owner of a token by the token's SHA-256 and records the use (`last_used_at = now`, one statement).
  * @returns the user, or null for an unknown (or revoked) token
  */
-export function userOfTokenHash(db: Db, sha256: string): User | null {
-  const row = db
-    .prepare('SELECT token_id, user_id FROM api_tokens WHERE token_sha256 = ?')
-    .get(sha256) as { token_id: string; user_id: number } | undefined;
-  if (!row) {
-    return null;
-  }
-  db.prepare('UPDATE api_tokens SET last_used_at = ? WHERE token_id = ?').run(
-    new Date().toISOString(),
-    row.token_id,
-  );
-  return getUserById(db, row.user_id);
+export async function userOfTokenHash(db: Db, sha256: string): Promise<User | null> {
+  const row = await db.q
+    .updateTable('api_tokens')
+    .set({ last_used_at: new Date().toISOString() })
+    .where('token_sha256', '=', sha256)
+    .returning('user_id')
+    .executeTakeFirst();
+  return row === undefined ? null : getUserById(db, row.user_id);
 }
 
 /** @returns the user's tokens, newest first (never their values) */
-export function listApiTokens(db: Db, userId: number): ApiToken[] {
-  return db
-    .prepare(
-      `SELECT token_id, user_id, label, created_at, last_used_at FROM api_tokens
-       WHERE user_id = ? ORDER BY created_at DESC`,
-    )
-    .all(userId) as ApiToken[];
+export async function listApiTokens(db: Db, userId: number): Promise<ApiToken[]> {
+  return db.q
+    .selectFrom('api_tokens')
+    .select(['token_id', 'user_id', 'label', 'created_at', 'last_used_at'])
+    .where('user_id', '=', userId)
+    .orderBy('created_at', 'desc')
+    .execute();
 }
 
 /**
  * Revokes a token of a user.
  * @throws NotFoundError when the user has no such token
  */
-export function revokeApiToken(db: Db, userId: number, tokenId: string): void {
-  const res = db
-    .prepare('DELETE FROM api_tokens WHERE token_id = ? AND user_id = ?')
-    .run(tokenId, userId);
-  if (res.changes === 0) {
+export async function revokeApiToken(db: Db, userId: number, tokenId: string): Promise<void> {
+  const { numDeletedRows } = await db.q
+    .deleteFrom('api_tokens')
+    .where('token_id', '=', tokenId)
+    .where('user_id', '=', userId)
+    .executeTakeFirstOrThrow();
+  if (numDeletedRows === 0n) {
     throw new NotFoundError(`No token ${tokenId} of this user: list them with GET /auth/tokens`);
   }
 }
 
 /** @returns the session's JSON data when it exists and has not expired, else null */
-export function getSessionData(db: Db, sid: string, now = new Date()): string | null {
-  return (
-    (db
-      .prepare('SELECT data FROM sessions WHERE sid = ? AND expires_at > ?')
-      .pluck()
-      .get(sid, now.toISOString()) as string) ?? null
-  );
+export async function getSessionData(
+  db: Db,
+  sid: string,
+  now = new Date(),
+): Promise<string | null> {
+  const row = await db.q
+    .selectFrom('sessions')
+    .select('data')
+    .where('sid', '=', sid)
+    .where('expires_at', '>', now.toISOString())
+    .executeTakeFirst();
+  return row?.data ?? null;
 }
 
 /**
- * Creates or replaces a session; expired sessions are pruned on the way.
+ * Creates or replaces a session; expired sessions are pruned on the way (one transaction).
  * @param db - open database
  * @param row - session id, signed-in user (null before sign-in), JSON data, expiry (ISO 8601 UTC)
  */
-export function putSession(
+export async function putSession(
   db: Db,
   row: { sid: string; userId: number | null; data: string; expiresAt: string },
-): void {
-  db.transaction(() => {
-    db.prepare('DELETE FROM sessions WHERE expires_at <= ?').run(new Date().toISOString());
-    db.prepare(
-      `INSERT INTO sessions (sid, user_id, data, expires_at) VALUES (?, ?, ?, ?)
-       ON CONFLICT (sid) DO UPDATE SET user_id = excluded.user_id, data = excluded.data,
-         expires_at = excluded.expires_at`,
-    ).run(row.sid, row.userId, row.data, row.expiresAt);
-  })();
+): Promise<void> {
+  await transact(db, async (tx) => {
+    await tx.q.deleteFrom('sessions').where('expires_at', '<=', new Date().toISOString()).execute();
+    await tx.q
+      .insertInto('sessions')
+      .values({ sid: row.sid, user_id: row.userId, data: row.data, expires_at: row.expiresAt })
+      .onConflict((oc) =>
+        oc.column('sid').doUpdateSet((eb) => ({
+          user_id: eb.ref('excluded.user_id'),
+          data: eb.ref('excluded.data'),
+          expires_at: eb.ref('excluded.expires_at'),
+        })),
+      )
+      .execute();
+  });
 }
 
 /** Deletes a session (sign-out); nothing when it is gone already. */
-export function deleteSession(db: Db, sid: string): void {
-  db.prepare('DELETE FROM sessions WHERE sid = ?').run(sid);
+export async function deleteSession(db: Db, sid: string): Promise<void> {
+  await db.q.deleteFrom('sessions').where('sid', '=', sid).execute();
 }
 
 /** One audit-log entry: a state-changing request and who made it. */
@@ -236,21 +266,25 @@ export interface AuditEntry {
 }
 
 /** Appends one entry to the audit log. */
-export function appendAudit(db: Db, entry: AuditEntry): void {
-  db.prepare(
-    'INSERT INTO audit_log (at, user_name, method, url, status) VALUES (?, ?, ?, ?, ?)',
-  ).run(
-    new Date().toISOString(),
-    entry.user_name,
-    entry.method,
-    entry.url.slice(0, 512),
-    entry.status,
-  );
+export async function appendAudit(db: Db, entry: AuditEntry): Promise<void> {
+  await db.q
+    .insertInto('audit_log')
+    .values({
+      at: new Date().toISOString(),
+      user_name: entry.user_name,
+      method: entry.method,
+      url: entry.url.slice(0, 512),
+      status: entry.status,
+    })
+    .execute();
 }
 
 /** @returns the newest `limit` audit entries, newest first */
-export function listAudit(db: Db, limit = 100): (AuditEntry & { at: string })[] {
-  return db
-    .prepare('SELECT at, user_name, method, url, status FROM audit_log ORDER BY seq DESC LIMIT ?')
-    .all(limit) as (AuditEntry & { at: string })[];
+export async function listAudit(db: Db, limit = 100): Promise<(AuditEntry & { at: string })[]> {
+  return db.q
+    .selectFrom('audit_log')
+    .select(['at', 'user_name', 'method', 'url', 'status'])
+    .orderBy('seq', 'desc')
+    .limit(limit)
+    .execute();
 }
