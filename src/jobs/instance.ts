@@ -3,10 +3,13 @@
  * `{data_dir}/.screenalytics-instance.json` (a random id, made once) and announces it in Redis under the queue's
  * prefix (`{queue_prefix}:{queue_name}:instance`); a worker compares the marker in its own data directory with the
  * announced one before it takes jobs, so that a worker on another host whose data directory is not the API's
- * (a missing or different mount) refuses to start instead of writing artifacts where nobody reads them.
+ * (a missing or different mount) refuses to start instead of writing artifacts where nobody reads them. The API
+ * also records the id in the database (`instance` row): an API whose database belongs to another data directory
+ * refuses to start, and a worker whose marker differs from the database's record refuses too (a right mount but
+ * another database or schema).
  */
 import { randomUUID } from 'node:crypto';
-import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -14,6 +17,12 @@ import { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { Config } from '../config/index.ts';
 import { InputError } from '../errors.ts';
+import {
+  announceInstanceRecord,
+  getInstance,
+  type Db,
+  type InstanceRecord,
+} from '../store/index.ts';
 import { probeRedis } from './queue.ts';
 
 /** File name of the instance marker in the data directory. */
@@ -60,11 +69,12 @@ export function readInstanceId(dataDir: string): string | null {
 /**
  * Returns the data directory's instance id, writing the marker first when there is none (O_EXCL, so that two API
  * processes starting at once agree on one id).
- * @param dataDir - the API's data directory (exists)
+ * @param dataDir - the API's data directory (created when absent)
  * @returns the instance id
  * @throws the file system's error when the marker can be neither read nor created
  */
 export function ensureInstanceId(dataDir: string): string {
+  mkdirSync(dataDir, { recursive: true });
   const existing = readInstanceId(dataDir);
   if (existing) {
     return existing;
@@ -130,28 +140,43 @@ export async function announceInstance(config: Config): Promise<InstanceAnnounce
 }
 
 /**
- * What `screenalytics serve` does at start: writes the marker when there is none, and announces it when Redis
- * answers (else the first queued job announces it, see JobsService).
+ * What `screenalytics serve` does at start: writes the marker when there is none, records it in the database, and
+ * announces it when Redis answers (else the first queued job announces it, see JobsService).
  * @param config - the API's config
+ * @param db - its open database
  * @returns the announcement, or null when Redis does not answer
- * @throws the file system's error when the marker can be neither read nor created
+ * @throws ConflictError (exit code 2) naming both when the database belongs to another data directory; the file
+ *   system's error when the marker can be neither read nor created
  */
-export async function announceAtStart(config: Config): Promise<InstanceAnnouncement | null> {
-  ensureInstanceId(config.data_dir);
+export async function announceAtStart(
+  config: Config,
+  db: Db,
+): Promise<InstanceAnnouncement | null> {
+  const record: InstanceRecord = {
+    instance_id: ensureInstanceId(config.data_dir),
+    data_dir: resolve(config.data_dir),
+    host: hostname(),
+    announced_at: new Date().toISOString(),
+  };
+  await announceInstanceRecord(db, record);
   return (await probeRedis(config)) ? announceInstance(config) : null;
 }
 
 /**
  * A worker checks that its data directory is the API's: waits (polling every second) until an API has announced
- * one on the queue, then compares the announced instance id with the marker in `config.data_dir`.
+ * one on the queue, then compares the announced instance id with the marker in `config.data_dir`, and with the
+ * database's record when an API has written one.
  * @param config - the worker's config
+ * @param db - the worker's open database
  * @param onWait - called once when nothing is announced yet (to say that the worker waits for the API)
  * @param stop - resolves when the worker is told to stop while waiting
  * @returns the announcement (the data directories match), or null when stopped while waiting
- * @throws InputError (exit code 2) naming both data directories and ids when the marker is missing or differs
+ * @throws InputError (exit code 2) naming both data directories and ids when the marker is missing or differs from
+ *   the announcement or from the database's record
  */
 export async function checkWorkerInstance(
   config: Config,
+  db: Db,
   onWait: () => void,
   stop: Promise<void>,
 ): Promise<InstanceAnnouncement | null> {
@@ -184,6 +209,14 @@ export async function checkWorkerInstance(
         `${INSTANCE_FILE} ${mine ? `is ${mine}` : 'is missing'}, the API's (${announcement.data_dir} on ` +
         `${announcement.host}) is ${announcement.instance_id}; point SCREENALYTICS_DATA_DIR at the API's data ` +
         'directory (on another host: the same shared file system, e.g. NFS)',
+    );
+  }
+  const recorded = await getInstance(db);
+  if (recorded && recorded.instance_id !== mine) {
+    throw new InputError(
+      `This worker's database ${db.location} belongs to the data directory ${recorded.data_dir} on ` +
+        `${recorded.host} (instance ${recorded.instance_id}), not to ${resolve(config.data_dir)} (instance ${mine}): ` +
+        "give the worker the API's SCREENALYTICS_DATABASE_URL and SCREENALYTICS_DATABASE_SCHEMA",
     );
   }
   return announcement;

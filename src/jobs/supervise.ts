@@ -4,8 +4,15 @@
  * shutdown signal; at most every `config.jobs.heartbeat_s` copy the stage's own heartbeat (`progress.json`, written
  * only when the stage makes progress) into the job row; and finally record how it ended. A stage that is alive but
  * makes no progress (a hung decoder, a stopped process) leaves the row's heartbeat to age until the job is stalled.
+ *
+ * Self-fencing (`redis` mode, where the next runner may be on another host): when no read of the database has come
+ * back for {@link fenceAfterS} seconds (a cut link leaves the calls hanging), the runner kills its stage child
+ * before any reader can see the job stalled and resume it elsewhere, so two hosts never write one run; the row is
+ * left as it is, to be seen stalled. The fence follows STONITH-style self-fencing (a node that loses the cluster
+ * stops its own resources first).
  */
 import type { ChildProcess } from 'node:child_process';
+import type { Config } from '../config/index.ts';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { getJob, readMarker, runPaths, type Job } from '../store/index.ts';
 import { childExit, spawnStage, stageChildJob, stopChild, type StageChildJob } from './child.ts';
@@ -31,13 +38,25 @@ export interface SuperviseOptions {
   onHeartbeat?: (job: Job) => Promise<void>;
 }
 
-type StopReason = 'cancelled' | 'timeout' | 'requeue' | 'lost';
+type StopReason = 'cancelled' | 'timeout' | 'requeue' | 'lost' | 'fenced';
 
-const STOP_TEXT: Record<Exclude<StopReason, 'requeue'>, string> = {
+const STOP_TEXT: Record<Exclude<StopReason, 'requeue' | 'fenced'>, string> = {
   cancelled: 'cancelled',
   timeout: 'timed out',
   lost: 'stopped: the job was ended by another process',
 };
+
+/**
+ * Seconds without an answer from the database after which a `redis`-mode runner kills its stage child. A reader
+ * calls the job stalled `stall_after_s` after its last heartbeat, which is at most `heartbeat_s` (plus a poll) older
+ * than the runner's last answer; the fence comes two polls before the earliest such moment.
+ * @param jobs - `config.jobs`
+ * @returns seconds, at least two polls
+ */
+function fenceAfterS(jobs: Config['jobs']): number {
+  const pollS = jobs.poll_ms / 1000;
+  return Math.max(2 * pollS, jobs.stall_after_s - jobs.heartbeat_s - 2 * pollS);
+}
 
 function describe(plan: StagePlan, job: Job): string {
   return `device ${job.device} (${plan.providers.join(', ')}), profile ${plan.profile}, stride ${plan.stride}, cpu_threads ${plan.cpuThreads}`;
@@ -71,7 +90,8 @@ function pipeStderr(
  * @param ctx - jobs context
  * @param job - the running job, claimed by this process
  * @param opts - label, cancel and shutdown signals, timeout, thread cap, heartbeat hook
- * @returns the job as it ended (`queued` again after a shutdown); never throws for a stage failure
+ * @returns the job as it ended (`queued` again after a shutdown; still `running` after a fence, as this runner last
+ *   saw it); never throws for a stage failure
  */
 export async function superviseJob(
   ctx: JobsContext,
@@ -119,12 +139,36 @@ export async function superviseJob(
   let stopping: Promise<void> = Promise.resolve();
   let lastBeatMs = Date.now();
   let lastSeq: number | null = null;
+  let answeredMs = Date.now();
+  const fenceMs = job.mode === 'redis' ? fenceAfterS(config.jobs) * 1000 : Infinity;
+  // A timer, not the loop below: with the link cut, the loop's database call hangs.
+  const fence = {
+    hit: false,
+    timer: setInterval(() => {
+      if (!stop && !exited && Date.now() - answeredMs > fenceMs) {
+        fence.hit = true;
+        stop = 'fenced';
+        // Logged now: the loop below may stay blocked on the database for long after.
+        logJob(dataDir, job, 'error', 'job.fenced', {
+          text: `${opts.label} ${job.stage} stopped on ${ctx.host}: the database did not answer for ${(fenceMs / 1000).toFixed(1)} s, so the job may be resumed on another host; it is left to be seen stalled`,
+        });
+        stopping = stopChild(child, 0);
+      }
+    }, config.jobs.poll_ms),
+  };
   while (!exited) {
     await Promise.race([exit, sleep(config.jobs.poll_ms)]);
     if (exited || stop) {
       continue;
     }
-    const row = await getJob(ctx.db, job.job_id);
+    let row: Job | null;
+    try {
+      row = await getJob(ctx.db, job.job_id);
+    } catch {
+      // The database refused (a restart, a cut link that fails fast): the fence decides when that lasts.
+      continue;
+    }
+    answeredMs = Date.now();
     if (opts.signal?.aborted || row?.cancel_requested_at) {
       stop = 'cancelled';
     } else if (row?.state !== 'running') {
@@ -148,10 +192,15 @@ export async function superviseJob(
       stopping = stopChild(child, stop === 'requeue' ? 0 : config.jobs.kill_grace_s);
     }
   }
+  clearInterval(fence.timer);
   await stopping;
   await stopChild(child, 0);
   const { code, signal } = await exit;
   const progress = readJobProgress(dataDir, job);
+
+  if (fence.hit) {
+    return job;
+  }
 
   if (stop === 'requeue') {
     logJob(dataDir, job, 'warn', 'job.requeued', {

@@ -104,6 +104,7 @@ export {
   type OpenDatabaseOptions,
 } from './db/open.ts';
 export { migrateToLatest, migrationStatus, type MigrationState } from './db/migrate.ts';
+export { announceInstanceRecord, getInstance, type InstanceRecord } from './db/instance.repo.ts';
 export {
   deleteEpisode,
   getEpisode,

@@ -397,24 +397,6 @@ export class HostLab {
   }
 
   /**
-   * Freezes every process on the host with SIGSTOP, as a host whose network (and with it its NFS mount) is gone
-   * blocks in its I/O: nothing of it reaches the shared folder or the servers any more.
-   * @returns the pids frozen
-   */
-  freeze(host: Host): number[] {
-    const frozen = new Set<number>();
-    for (let round = 0; round < 10; round++) {
-      const fresh = this.pidsOn(host).filter((pid) => !frozen.has(pid));
-      if (fresh.length === 0) {
-        break;
-      }
-      signalAll(fresh, 'SIGSTOP');
-      fresh.forEach((pid) => frozen.add(pid));
-    }
-    return [...frozen];
-  }
-
-  /**
    * Whether a TCP connection from inside the host reaches `address:port` within `timeoutS`.
    * @returns true when it connected
    */

@@ -147,11 +147,16 @@ export class JobsWorld {
     });
   }
 
-  /** Starts `screenalytics serve --port 0`; resolves with its base URL once it listens. */
-  async startApi(): Promise<{ proc: Proc; url: string }> {
+  /**
+   * Starts `screenalytics serve --port 0`; resolves with its base URL once it listens.
+   * @param extraEnv - e.g. another `SCREENALYTICS_DATA_DIR`
+   * @throws Error with its output when it exits first (`exited 2: error: ...`)
+   */
+  async startApi(extraEnv: Record<string, string> = {}): Promise<{ proc: Proc; url: string }> {
     const { proc, match } = await this.spawnCli(
       ['serve', '--port', '0'],
       /listening on (http:\/\/[^\s]+) /,
+      extraEnv,
     );
     return { proc, url: match[1]! };
   }

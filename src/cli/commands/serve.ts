@@ -44,7 +44,12 @@ export async function serveCommand(
     );
   }
   // The instance marker tells workers on other hosts whether their data directory is this one.
-  await announceAtStart(config);
+  try {
+    await announceAtStart(config, db);
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
   const app = await buildServer({ config, db, logger: { level: 'warn' }, listenHost: host });
   app.addHook('onClose', () => db.close());
   const address = await app.listen({ port: opts.port ?? config.api.port, host });

@@ -27,6 +27,7 @@ const TABLES = [
   'cast_members',
   'episodes',
   'facebank_images',
+  'instance',
   'jobs',
   'review_edits',
   'review_jobs',

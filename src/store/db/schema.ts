@@ -200,6 +200,14 @@ export interface AuditLogTable {
   status: number;
 }
 
+/** `instance`: the data directory this database belongs to (one row). */
+export interface InstanceTable {
+  instance_id: string;
+  data_dir: string;
+  host: string;
+  announced_at: string;
+}
+
 /** Every table, by name: the type parameter of the query builder. */
 export interface Schema {
   shows: ShowsTable;
@@ -217,4 +225,5 @@ export interface Schema {
   api_tokens: ApiTokensTable;
   sessions: SessionsTable;
   audit_log: AuditLogTable;
+  instance: InstanceTable;
 }

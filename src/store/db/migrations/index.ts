@@ -6,6 +6,7 @@ import { init } from './001-init.ts';
 import { jobs } from './002-jobs.ts';
 import { review } from './003-review.ts';
 import { accounts } from './004-accounts.ts';
+import { instance } from './005-instance.ts';
 import type { SchemaMigration } from './ddl.ts';
 
 /** Every migration, by name, in the order they apply. */
@@ -14,4 +15,5 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, SchemaMigration]> = [
   ['002-jobs', jobs],
   ['003-review', review],
   ['004-accounts', accounts],
+  ['005-instance', instance],
 ];
