@@ -31,6 +31,7 @@ import type { JobsContext } from './context.ts';
 import { StageBusyError } from './errors.ts';
 import { logJob } from './job-log.ts';
 import { abandon, settleMarker } from './job-state.ts';
+import { JOB_KIND_SPECS } from './kinds.ts';
 import { viewJob } from './job-view.ts';
 import { createLock, judgeHolder, readLock, removeLock, type StageLock } from './lock.ts';
 import { syncRuntime } from './runtime-mirror.ts';
@@ -194,17 +195,21 @@ export async function admitJob(ctx: JobsContext, input: AdmitInput): Promise<Job
     const runId = await resolveRun(tx, epId, input, profile);
     await checkUpstream(tx, epId, input.stage, runId);
     const local = input.mode === 'local';
+    // The registry's schema is what a stage job's `params` hold (a CLI caller's values are checked here too).
+    const params = JOB_KIND_SPECS.stage.params(input.stage).parse({
+      profile,
+      device: input.device ?? config.device,
+      allow_cpu_fallback: input.allowCpuFallback ?? config.allow_cpu_fallback,
+      resume: input.resume ?? false,
+      resumed_from: input.resumedFrom ?? null,
+    }) as Pick<Job, 'profile' | 'device' | 'allow_cpu_fallback' | 'resume' | 'resumed_from'>;
     const job = await insertJob(db, {
+      kind: 'stage',
       ep_id: epId,
       run_id: runId,
       stage: input.stage,
       mode: input.mode,
-      state: local ? 'running' : 'queued',
-      profile,
-      device: input.device ?? config.device,
-      allow_cpu_fallback: input.allowCpuFallback ?? config.allow_cpu_fallback,
-      resume: input.resume,
-      resumed_from: input.resumedFrom,
+      ...params,
       runner: local ? { host: ctx.host, pid: ctx.pid } : undefined,
     });
     const now = job.created_at;

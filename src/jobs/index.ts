@@ -31,7 +31,7 @@ export {
   type InstanceAnnouncement,
 } from './instance.ts';
 export { jobEvents, type JobEvent } from './events.ts';
-export type { JobView } from './job-view.ts';
+export type { JobView, ReviewJobView } from './job-view.ts';
 export { livePidsInGroup } from './processes.ts';
 export type { ProgressView } from './progress.ts';
 export type { JobRunner, StartOptions } from './runner.ts';
@@ -50,7 +50,6 @@ export {
   type StageStatus,
   type StageStatusView,
 } from './stage-status.ts';
-export { viewReviewJob, type ReviewJobView } from './review-job-view.ts';
 export {
   ReviewJobsService,
   type LocalReviewResult,

@@ -9,7 +9,7 @@ import {
   finishJob,
   finishMarker,
   heartbeatJob,
-  lockFile,
+  jobOfKind,
   readMarker,
   recordJobChild,
   requestJobCancel,
@@ -17,16 +17,13 @@ import {
   runPaths,
   transact,
   writeMarker,
+  type AnyJob,
   type Job,
   type JobProgress,
 } from '../store/index.ts';
 import type { JobsContext } from './context.ts';
-import { removeLock, updateLock } from './lock.ts';
+import { jobLockFile, removeLock, updateLock } from './lock.ts';
 import { syncRuntime } from './runtime-mirror.ts';
-
-function lockOf(ctx: JobsContext, job: Job): string {
-  return lockFile(ctx.config.data_dir, job.ep_id, job.stage);
-}
 
 /**
  * Runs `change` in one serialised transaction, with a context whose `db` is the transaction (nothing in `change`
@@ -36,9 +33,14 @@ function atomically<T>(ctx: JobsContext, change: (tx: JobsContext) => Promise<T>
   return transact(ctx.db, (db) => change({ ...ctx, db }));
 }
 
+/** A row a transition of a stage job returned, typed as the stage job it is. */
+function stage(row: AnyJob | null): Job | null {
+  return jobOfKind('stage', row);
+}
+
 /** Releases the job's lock (when it still names the job) and updates runtime.json. */
 async function releaseLock(tx: JobsContext, job: Job): Promise<void> {
-  removeLock(lockOf(tx, job), job.job_id);
+  removeLock(jobLockFile(tx.config, job), job.job_id);
   await syncRuntime(tx.config.data_dir, tx.db, job.ep_id);
 }
 
@@ -49,9 +51,9 @@ async function releaseLock(tx: JobsContext, job: Job): Promise<void> {
  */
 export function claim(ctx: JobsContext, queued: Job): Promise<Job | null> {
   return atomically(ctx, async (tx) => {
-    const job = await claimJob(tx.db, queued.job_id, { host: tx.host, pid: tx.pid });
+    const job = stage(await claimJob(tx.db, queued.job_id, { host: tx.host, pid: tx.pid }));
     if (job) {
-      updateLock(lockOf(tx, job), job.job_id, {
+      updateLock(jobLockFile(tx.config, job), job.job_id, {
         pid: tx.pid,
         host: tx.host,
         heartbeat_at: job.heartbeat_at!,
@@ -68,7 +70,7 @@ export function claim(ctx: JobsContext, queued: Job): Promise<Job | null> {
  */
 export function recordChild(ctx: JobsContext, job: Job, childPid: number): Promise<Job | null> {
   return atomically(ctx, async (tx) => {
-    const row = await recordJobChild(tx.db, job.job_id, childPid);
+    const row = stage(await recordJobChild(tx.db, job.job_id, childPid));
     if (row) {
       await syncRuntime(tx.config.data_dir, tx.db, job.ep_id);
     }
@@ -89,9 +91,9 @@ export function beat(
   at: Date,
 ): Promise<Job | null> {
   return atomically(ctx, async (tx) => {
-    const row = await heartbeatJob(tx.db, job.job_id, progress, at);
+    const row = stage(await heartbeatJob(tx.db, job.job_id, progress, at));
     if (row) {
-      updateLock(lockOf(tx, job), job.job_id, { heartbeat_at: row.heartbeat_at! });
+      updateLock(jobLockFile(tx.config, job), job.job_id, { heartbeat_at: row.heartbeat_at! });
     }
     return row;
   });
@@ -105,7 +107,7 @@ export function beat(
  */
 export function askCancel(ctx: JobsContext, jobId: string): Promise<Job> {
   return atomically(ctx, async (tx) => {
-    const row = await requestJobCancel(tx.db, jobId);
+    const row = stage(await requestJobCancel(tx.db, jobId))!;
     if (row.state === 'cancelled') {
       await releaseLock(tx, row);
     }
@@ -127,7 +129,7 @@ export function settle(
   },
 ): Promise<Job | null> {
   return atomically(ctx, async (tx) => {
-    const row = await finishJob(tx.db, job.job_id, end);
+    const row = stage(await finishJob(tx.db, job.job_id, end));
     await releaseLock(tx, job);
     return row;
   });
@@ -145,7 +147,7 @@ export function abandon(
   state: 'error' | 'cancelled',
 ): Promise<Job | null> {
   return atomically(ctx, async (tx) => {
-    const row = await endLostJob(tx.db, job.job_id, reason, state);
+    const row = stage(await endLostJob(tx.db, job.job_id, reason, state));
     await releaseLock(tx, job);
     return row;
   });

@@ -1,15 +1,16 @@
 /**
- * @module `local` mode: the stage runs as a child of this (API) process while the request waits; the child is
- * killed when the request's signal aborts (client disconnect) or after `config.jobs.local_timeout_s`.
+ * @module `local` mode: the stage runs as a child of this (API) process while the request waits, through the stage
+ * entry of the job kinds (kinds.ts); the child is killed when the request's signal aborts (client disconnect) or
+ * after `config.jobs.local_timeout_s`.
  */
 import type { Job } from '../store/index.ts';
 import type { Stage } from '../types.ts';
 import type { JobRequest } from './admission.ts';
 import { admitJob } from './admission.ts';
 import type { JobsContext } from './context.ts';
+import { JOB_KIND_SPECS } from './kinds.ts';
 import { planStage } from './plan.ts';
 import type { JobRunner, StartOptions } from './runner.ts';
-import { superviseJob } from './supervise.ts';
 
 /** Prefix of the human log lines of local jobs. */
 export const LOCAL_LABEL = '[LOCAL MODE]';
@@ -40,12 +41,8 @@ export function createLocalRunner(ctx: JobsContext): JobRunner {
         resume: opts.resume,
         resumedFrom: opts.resumedFrom,
       });
-      return superviseJob(ctx, job, {
-        label: LOCAL_LABEL,
-        signal: opts.signal,
-        timeoutS: jobs.local_timeout_s,
-        threadCap: jobs.local_max_threads,
-      });
+      return (await JOB_KIND_SPECS.stage.run(ctx, job, { label: LOCAL_LABEL, signal: opts.signal }))
+        .job;
     },
     afterCancel(): Promise<void> {
       // The supervising process sees the cancel flag in the database; nothing else holds the job.

@@ -6,8 +6,18 @@
 import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
-import { writeJsonAtomic, type Job } from '../store/index.ts';
+import type { Config } from '../config/index.ts';
+import { lockFile, writeJsonAtomic, type AnyJob, type Job } from '../store/index.ts';
 import { isProcessAlive } from './processes.ts';
+
+/**
+ * @param config - loaded config (`data_dir`)
+ * @param job - a stage job
+ * @returns the path of the lock file of its (episode, stage)
+ */
+export function jobLockFile(config: Config, job: Job): string {
+  return lockFile(config.data_dir, job.ep_id, job.stage);
+}
 
 /** Contents of a lock file. */
 export const stageLockSchema = z.object({
@@ -127,14 +137,15 @@ export function removeLock(path: string, jobId: string | null): void {
 export type HolderVerdict = { live: true } | { live: false; reason: string };
 
 /**
- * Judges the holder of a stage: a queued job is live; a running job is live unless its runner process is gone
- * (same host) or its heartbeat is older than `stallAfterS`; a final or missing job holds nothing.
+ * Judges the holder of a stage (or, without a lock, the runner of a job of any kind): a queued job is live; a running
+ * job is live unless its runner process is gone (same host) or its heartbeat is older than `stallAfterS`; a final or
+ * missing job holds nothing.
  * @param job - the job named by the lock (or the active job), null when the database has none
  * @param lock - the lock naming it, when there is one (its pid, host and heartbeat win over the row's)
  * @param opts - this host, the time, the stall threshold in seconds (`config.jobs.stall_after_s`)
  */
 export function judgeHolder(
-  job: Job | null,
+  job: AnyJob | null,
   lock: StageLock | null,
   opts: { host: string; now: Date; stallAfterS: number },
 ): HolderVerdict {

@@ -1,38 +1,32 @@
 /**
- * @module Long review operations (refresh similarity, auto-group, batch assign) as jobs, in the same two modes as
- * stage jobs and through the same machinery: the mode is chosen by `JobsService.chooseMode` (local when asked or
- * when Redis is down, else redis), `redis` jobs go on the stage queue under the name `review.<operation>` and are
- * run by the same `screenalytics worker` (worker.ts dispatches on the name). Review operations are short, in-process
- * database work, so they run in the runner's own process (no child, no stage lock); their rows live in
- * `review_jobs` (one active per episode and operation), with progress doubling as heartbeat.
+ * @module Long review operations (refresh similarity, auto-group, batch assign, cleanup) as jobs of kind `review`, in
+ * the same two modes as stage jobs and through the same machinery: the mode is chosen by `JobsService.chooseMode`
+ * (local when asked or when Redis is down, else redis), `redis` jobs go on the stage queue (named
+ * `review.<operation>`, for people reading the queue) and are run by the same `screenalytics worker`, which
+ * dispatches on the row's kind; both modes run them through the `review` entry of the job kinds (kinds.ts): in the
+ * runner's own process, no child, no lock beyond the `jobs` table's one-active index, progress doubling as
+ * heartbeat.
  */
-import { AppError, CancelledError, NotFoundError } from '../errors.ts';
+import { AppError, NotFoundError } from '../errors.ts';
+import { openReview, type ReviewOperation, type ReviewTarget } from '../review/index.ts';
 import {
-  openReview,
-  operationParamsSchemas,
-  runReviewOperation,
-  type ReviewOperation,
-  type ReviewTarget,
-} from '../review/index.ts';
-import {
-  cancelReviewJob,
-  claimReviewJob,
-  findActiveReviewJob,
-  finishReviewJob,
-  getReviewJob,
-  insertReviewJob,
-  reportReviewJob,
+  endLostJob,
+  findActiveJob,
+  getJob,
+  insertJob,
+  jobOfKind,
+  requestJobCancel,
   type ExecutionMode,
   type ReviewJob,
 } from '../store/index.ts';
 import type { JobsContext } from './context.ts';
 import { QueueUnavailableError } from './errors.ts';
+import { viewJob, type ReviewJobView } from './job-view.ts';
+import { JOB_KIND_SPECS } from './kinds.ts';
+import { LOCAL_LABEL } from './local-runner.ts';
 import { countWorkers } from './queue.ts';
-import { viewReviewJob, type ReviewJobView } from './review-job-view.ts';
+import { isStalled } from './stall.ts';
 import type { JobsService } from './service.ts';
-
-/** Queue job names of review operations start with this. */
-export const REVIEW_JOB_PREFIX = 'review.';
 
 /** Finished queue jobs kept in Redis for inspection (the database keeps every job anyway). */
 const KEEP_FINISHED = { count: 1000 };
@@ -79,61 +73,6 @@ export interface QueuedReviewResult {
   warning: string | null;
 }
 
-/**
- * Runs a claimed (`running`) review job in this process to its end: progress reports are its heartbeat and the
- * points where a cancel (asked from any process) stops it.
- * @param ctx - jobs context
- * @param job - the running job
- * @returns the finished job; the error that failed it, when one did
- */
-export async function runReviewJob(
-  ctx: JobsContext,
-  job: ReviewJob,
-): Promise<{ job: ReviewJob; failure: unknown }> {
-  const target: ReviewTarget = { epId: job.ep_id, runId: job.run_id };
-  const report = async (done: number, total: number): Promise<void> => {
-    const row = await reportReviewJob(ctx.db, job.job_id, { done, total });
-    if (!row || row.cancel_requested_at) {
-      throw new CancelledError(`${job.operation} of ${job.ep_id} was cancelled`);
-    }
-  };
-  try {
-    const result = await runReviewOperation(
-      ctx,
-      job.operation as ReviewOperation,
-      target,
-      job.params,
-      job.reviewer,
-      report,
-    );
-    return {
-      job: (await finishReviewJob(ctx.db, job.job_id, { state: 'success', result })) ?? job,
-      failure: null,
-    };
-  } catch (err) {
-    const state = err instanceof CancelledError ? 'cancelled' : 'error';
-    const error = err instanceof Error ? err.message : String(err);
-    return {
-      job: (await finishReviewJob(ctx.db, job.job_id, { state, error })) ?? job,
-      failure: err,
-    };
-  }
-}
-
-/**
- * The worker side: claims a queued review job and runs it.
- * @param ctx - jobs context of the worker
- * @param jobId - the `review_jobs` row
- * @returns the job as it ended, or null when it was not queued any more (cancelled first)
- */
-export async function runQueuedReviewJob(
-  ctx: JobsContext,
-  jobId: string,
-): Promise<ReviewJob | null> {
-  const claimed = await claimReviewJob(ctx.db, jobId, { host: ctx.host, pid: ctx.pid });
-  return claimed ? (await runReviewJob(ctx, claimed)).job : null;
-}
-
 /** Review jobs of one API process, riding on its jobs service (mode choice and stage queue). */
 export class ReviewJobsService {
   /**
@@ -163,17 +102,20 @@ export class ReviewJobsService {
     params: unknown,
     opts: { executionMode?: ExecutionMode; reviewer: string },
   ): Promise<LocalReviewResult | QueuedReviewResult> {
-    const parsed: unknown = operationParamsSchemas[operation].parse(params);
+    const review = JOB_KIND_SPECS.review;
+    const parsed: unknown = review.params(operation).parse(params);
     const opened = await openReview(this.ctx, target);
-    const active = await findActiveReviewJob(this.ctx.db, opened.epId, operation);
-    if (active && viewReviewJob(this.ctx, active).stalled) {
-      await finishReviewJob(this.ctx.db, active.job_id, {
-        state: 'error',
-        error: 'lost: its runner stopped reporting; a new job took its place',
-      });
+    const active = await findActiveJob(this.ctx.db, opened.epId, operation, 'review');
+    if (active && isStalled(this.ctx, active)) {
+      await endLostJob(
+        this.ctx.db,
+        active.job_id,
+        'lost: its runner stopped reporting; a new job took its place',
+      );
     }
     const { mode, warning } = await this.jobs.chooseMode(opts.executionMode);
     const row = {
+      kind: 'review' as const,
       ep_id: opened.epId,
       run_id: opened.runId,
       operation,
@@ -183,11 +125,11 @@ export class ReviewJobsService {
     };
     if (mode === 'local') {
       const startedMs = Date.now();
-      const job = await insertReviewJob(this.ctx.db, {
+      const job = await insertJob(this.ctx.db, {
         ...row,
         runner: { host: this.ctx.host, pid: this.ctx.pid },
       });
-      const { job: end, failure } = await runReviewJob(this.ctx, job);
+      const { job: end, failure } = await review.run(this.ctx, job, { label: LOCAL_LABEL });
       if (failure instanceof AppError && failure.status < 500) {
         throw failure;
       }
@@ -204,15 +146,15 @@ export class ReviewJobsService {
       };
     }
     const queue = this.jobs.stageQueue();
-    const job = await insertReviewJob(this.ctx.db, row);
+    const job = await insertJob(this.ctx.db, row);
     try {
       await queue.add(
-        `${REVIEW_JOB_PREFIX}${operation}`,
+        `review.${operation}`,
         { job_id: job.job_id },
         { jobId: job.job_id, removeOnComplete: KEEP_FINISHED, removeOnFail: KEEP_FINISHED },
       );
     } catch (cause) {
-      await cancelReviewJob(this.ctx.db, job.job_id);
+      await requestJobCancel(this.ctx.db, job.job_id);
       throw new QueueUnavailableError({ cause });
     }
     const workers = await countWorkers(queue);
@@ -236,7 +178,7 @@ export class ReviewJobsService {
    * @throws NotFoundError when there is no such job
    */
   async status(jobId: string): Promise<ReviewJobView> {
-    return viewReviewJob(this.ctx, await this.require(jobId));
+    return viewJob(this.ctx, await this.require(jobId));
   }
 
   /**
@@ -247,19 +189,19 @@ export class ReviewJobsService {
    */
   async cancel(jobId: string): Promise<ReviewJobView> {
     await this.require(jobId);
-    const job = (await cancelReviewJob(this.ctx.db, jobId))!;
+    const job = jobOfKind('review', await requestJobCancel(this.ctx.db, jobId))!;
     if (job.mode === 'redis' && job.state === 'cancelled') {
       try {
         await this.jobs.stageQueue().remove(jobId);
       } catch {
-        // Locked by a worker claiming it now: claimReviewJob finds it cancelled and drops it.
+        // Locked by a worker claiming it now: claimJob finds it cancelled and drops it.
       }
     }
-    return viewReviewJob(this.ctx, job);
+    return viewJob(this.ctx, job);
   }
 
   private async require(jobId: string): Promise<ReviewJob> {
-    const job = await getReviewJob(this.ctx.db, jobId);
+    const job = await getJob(this.ctx.db, jobId, 'review');
     if (!job) {
       throw new NotFoundError(
         `Review job ${jobId} does not exist: start one with POST /episodes/{ep_id}/refresh_similarity_async`,

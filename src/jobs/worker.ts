@@ -1,20 +1,17 @@
 /**
- * @module The BullMQ worker of `redis` mode: claims each queued job in the database, runs its stage in a child
- * process (so the worker's event loop stays free for lock renewal and heartbeats), pushes progress to the queue
- * job, and on SIGTERM lets the running job finish for `config.jobs.worker_shutdown_grace_s`, then re-queues it.
- * Review operations, queued as `review.<operation>`, are short database work and run in this process
- * (review-jobs.ts).
+ * @module The BullMQ worker of `redis` mode: reads each queued job's row by its id and dispatches on the row's
+ * `kind` through the registry of job kinds (kinds.ts): a stage job runs in a child process (so the worker's event
+ * loop stays free for lock renewal and heartbeats) with its progress pushed to the queue job, and on SIGTERM it may
+ * finish for `config.jobs.worker_shutdown_grace_s`, then is re-queued; a review job is short database work run in
+ * this process.
  */
 import { UnrecoverableError, WaitingError, Worker, type Job as QueueJob, type Queue } from 'bullmq';
 import { getJob } from '../store/index.ts';
 import type { JobsContext } from './context.ts';
-import { logJob } from './job-log.ts';
-import { claim } from './job-state.ts';
+import { claimAndRun } from './kinds.ts';
 import { openStageQueue, redisConnection, type QueueJobData } from './queue.ts';
 import { REDIS_LABEL } from './redis-runner.ts';
-import { REVIEW_JOB_PREFIX, runQueuedReviewJob } from './review-jobs.ts';
 import { continueChain } from './season-chain.ts';
-import { superviseJob } from './supervise.ts';
 
 /** A running worker. */
 export interface StageWorker {
@@ -42,31 +39,15 @@ export function startWorker(ctx: JobsContext): StageWorker {
     queued: QueueJob<QueueJobData>,
     token?: string,
   ): Promise<{ state: string }> {
-    if (queued.name.startsWith(REVIEW_JOB_PREFIX)) {
-      const ended = await runQueuedReviewJob(ctx, queued.data.job_id);
-      if (ended?.state === 'error') {
-        throw new UnrecoverableError(ended.error ?? 'review operation failed');
-      }
-      return { state: ended?.state ?? 'cancelled' };
-    }
-    const row = await getJob(ctx.db, queued.data.job_id);
+    const row = await getJob(ctx.db, queued.data.job_id, 'any');
     if (!row) {
       throw new UnrecoverableError(
         `Job ${queued.data.job_id} is not in the database of ${ctx.config.data_dir}`,
       );
     }
-    const job = await claim(ctx, row);
-    if (!job) {
-      // Cancelled (or ended) before this worker got to it: nothing to run.
-      return { state: row.state };
-    }
-    logJob(ctx.config.data_dir, job, 'info', 'job.claimed', {
-      text: `${REDIS_LABEL} job ${job.job_id} claimed by worker ${ctx.pid} on ${ctx.host}`,
-    });
-    const final = await superviseJob(ctx, job, {
+    const ended = await claimAndRun(ctx, row, {
       label: REDIS_LABEL,
       shutdown: stopping.signal,
-      threadCap: null,
       onHeartbeat: async (beaten) => {
         try {
           await queued.updateProgress({ ...beaten.progress, heartbeat_at: beaten.heartbeat_at });
@@ -75,14 +56,19 @@ export function startWorker(ctx: JobsContext): StageWorker {
         }
       },
     });
+    if (!ended) {
+      // Cancelled (or ended) before this worker got to it: nothing to run.
+      return { state: row.state };
+    }
+    const final = ended.job;
     if (final.state === 'queued') {
       await queued.moveToWait(token);
       throw new WaitingError();
     }
     if (final.state === 'error') {
-      throw new UnrecoverableError(final.error ?? 'stage failed');
+      throw new UnrecoverableError(final.error ?? `${final.kind} job failed`);
     }
-    if (final.state === 'success' && queued.data.chain?.length) {
+    if (final.kind === 'stage' && final.state === 'success' && queued.data.chain?.length) {
       chainQueue ??= openStageQueue(ctx.config);
       await continueChain(ctx, chainQueue, final, queued.data.chain);
     }

@@ -133,6 +133,7 @@ export {
   type TrackAttachment,
 } from './artifacts/identities.ts';
 export {
+  JOB_KINDS,
   JOB_STATES,
   claimJob,
   endLostJob,
@@ -141,16 +142,24 @@ export {
   getJob,
   heartbeatJob,
   insertJob,
+  jobOfKind,
   listActiveJobs,
   listStageJobs,
   markJobStalled,
   recordJobChild,
   requestJobCancel,
   requeueJob,
+  type AnyJob,
   type Job,
+  type JobKind,
   type JobProgress,
+  type JobsByKind,
   type JobState,
   type NewJob,
+  type NewReviewJob,
+  type ReviewJob,
+  type ReviewJobProgress,
+  type StageJobParams,
 } from './db/jobs.repo.ts';
 export {
   CAST_ROLES,
@@ -203,18 +212,6 @@ export {
   type FacebankSource,
   type NewFacebankImage,
 } from './db/facebank.repo.ts';
-export {
-  cancelReviewJob,
-  claimReviewJob,
-  findActiveReviewJob,
-  finishReviewJob,
-  getReviewJob,
-  insertReviewJob,
-  reportReviewJob,
-  type NewReviewJob,
-  type ReviewJob,
-  type ReviewJobProgress,
-} from './db/review-jobs.repo.ts';
 export {
   USER_ROLES,
   appendAudit,

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/index.ts';
 import { createJobsContext, startWorker, type StageWorker } from '../../src/jobs/index.ts';
 import { probeRedis } from '../../src/jobs/queue.ts';
-import { getReviewJob, insertReviewJob, listRuns, type Db } from '../../src/store/index.ts';
+import { getJob, insertJob, listRuns, type Db } from '../../src/store/index.ts';
 import { waitFor } from '../jobs/harness.ts';
 import { extractFrame } from '../helpers/media.ts';
 import { signedIn, type Injector } from '../helpers/accounts.ts';
@@ -219,7 +219,8 @@ describe('a review job whose runner died', () => {
   it('is ended as lost and replaced when the same operation is asked again', async () => {
     const db = await openTestDatabase(dataDir);
     const [run] = await listRuns(db, EP);
-    const dead = await insertReviewJob(db, {
+    const dead = await insertJob(db, {
+      kind: 'review',
       ep_id: EP,
       run_id: run!.run_id,
       operation: 'group',
@@ -232,7 +233,7 @@ describe('a review job whose runner died', () => {
       execution_mode: 'local',
     });
     expect(res.status).toBe(200);
-    expect(await getReviewJob(db, dead.job_id)).toMatchObject({
+    expect(await getJob(db, dead.job_id, 'review')).toMatchObject({
       state: 'error',
       error: expect.stringMatching(/^lost:/),
     });

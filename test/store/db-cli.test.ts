@@ -8,7 +8,14 @@ import { runCli } from '../helpers/cli.ts';
 import { TEST_ENGINE } from '../helpers/database.ts';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir.ts';
 
-const NAMES = ['001-init', '002-jobs', '003-review', '004-accounts', '005-instance'];
+const NAMES = [
+  '001-init',
+  '002-jobs',
+  '003-review',
+  '004-accounts',
+  '005-instance',
+  '006-one-jobs-table',
+];
 
 let dataDir = '';
 beforeEach(async () => {

@@ -30,7 +30,6 @@ const TABLES = [
   'instance',
   'jobs',
   'review_edits',
-  'review_jobs',
   'review_results',
   'reviews',
   'runs',

@@ -33,19 +33,18 @@ export interface RunsTable {
   status: string;
 }
 
-/** `jobs`: stage jobs. */
+/** `jobs`: every job, of every kind (stage and review); `params` is the kind's JSON parameters object. */
 export interface JobsTable {
+  seq: Generated<number>;
   job_id: string;
+  kind: string;
+  name: string;
   ep_id: string;
   run_id: string;
-  stage: string;
   mode: string;
   state: string;
-  profile: string;
-  device: string;
-  allow_cpu_fallback: number;
-  resume: Generated<number>;
-  resumed_from: string | null;
+  params: string;
+  requested_by: string | null;
   created_at: string;
   started_at: string | null;
   finished_at: string | null;
@@ -56,6 +55,7 @@ export interface JobsTable {
   runner_pid: number | null;
   child_pid: number | null;
   progress: string | null;
+  result: string | null;
   error: string | null;
 }
 
@@ -140,28 +140,6 @@ export interface CastCentroidsTable {
   updated_at: string;
 }
 
-/** `review_jobs`: long review operations. */
-export interface ReviewJobsTable {
-  job_id: string;
-  ep_id: string;
-  run_id: string;
-  operation: string;
-  mode: string;
-  state: string;
-  params: string;
-  reviewer: string;
-  created_at: string;
-  started_at: string | null;
-  finished_at: string | null;
-  heartbeat_at: string | null;
-  cancel_requested_at: string | null;
-  host: string | null;
-  runner_pid: number | null;
-  progress: string | null;
-  result: string | null;
-  error: string | null;
-}
-
 /** `users`. */
 export interface UsersTable {
   user_id: Generated<number>;
@@ -220,7 +198,6 @@ export interface Schema {
   facebank_images: FacebankImagesTable;
   review_results: ReviewResultsTable;
   cast_centroids: CastCentroidsTable;
-  review_jobs: ReviewJobsTable;
   users: UsersTable;
   api_tokens: ApiTokensTable;
   sessions: SessionsTable;

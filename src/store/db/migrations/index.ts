@@ -7,6 +7,7 @@ import { jobs } from './002-jobs.ts';
 import { review } from './003-review.ts';
 import { accounts } from './004-accounts.ts';
 import { instance } from './005-instance.ts';
+import { oneJobsTable } from './006-one-jobs-table.ts';
 import type { SchemaMigration } from './ddl.ts';
 
 /** Every migration, by name, in the order they apply. */
@@ -16,4 +17,5 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, SchemaMigration]> = [
   ['003-review', review],
   ['004-accounts', accounts],
   ['005-instance', instance],
+  ['006-one-jobs-table', oneJobsTable],
 ];
