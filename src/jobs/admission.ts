@@ -48,6 +48,8 @@ export interface JobRequest {
   device?: DeviceName;
   /** CPU fallback; default `config.allow_cpu_fallback`. */
   allowCpuFallback?: boolean;
+  /** Who asked for it: the signed-in user of the API; null or absent for the CLI and for season chains. */
+  requestedBy?: string | null;
 }
 
 /** A request with its stage and how it runs. */
@@ -210,6 +212,7 @@ export async function admitJob(ctx: JobsContext, input: AdmitInput): Promise<Job
       stage: input.stage,
       mode: input.mode,
       ...params,
+      requested_by: input.requestedBy ?? null,
       runner: local ? { host: ctx.host, pid: ctx.pid } : undefined,
     });
     const now = job.created_at;

@@ -55,6 +55,8 @@ export interface JobView extends CommonView {
   resume: boolean;
   /** Job this one resumes. */
   resumed_from: string | null;
+  /** Who started it: the signed-in user of the API; null for the CLI and season chains. */
+  requested_by: string | null;
   /** Host of the runner and of the stage's child. */
   host: string | null;
   /** Process id (and process group) of the stage's child on `host`. */
@@ -96,6 +98,7 @@ function stageView(ctx: JobsContext, job: Job, now: Date): Omit<JobView, keyof C
     device: job.device,
     resume: job.resume,
     resumed_from: job.resumed_from,
+    requested_by: job.requested_by,
     host: job.host,
     pid: job.child_pid,
     log_tail: tailJobLog(dataDir, job, ctx.config.jobs.log_tail_lines),

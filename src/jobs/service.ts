@@ -229,6 +229,7 @@ export class JobsService {
         device: request.device ?? last.device,
         allowCpuFallback: request.allowCpuFallback ?? last.allow_cpu_fallback,
         executionMode: request.executionMode,
+        requestedBy: request.requestedBy,
       },
       {
         signal,

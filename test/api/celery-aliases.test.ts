@@ -187,7 +187,10 @@ describe('/celery_jobs aliases with accounts', () => {
     const byReviewer = await users.rita.inject({ ...start, url: '/celery_jobs/detect_track' });
     expect(byReviewer.statusCode).toBe(202);
     const jobId = byReviewer.json<{ job_id: string }>().job_id;
-    expect((await getJson<JobRow>(users.vera, `/celery_jobs/${jobId}`)).body.state).toBe('queued');
+    expect((await getJson<JobRow>(users.vera, `/celery_jobs/${jobId}`)).body).toMatchObject({
+      state: 'queued',
+      requested_by: 'rita',
+    });
     await users.rita.inject({ method: 'POST', url: `/jobs/${jobId}/cancel` });
   });
 });

@@ -65,7 +65,12 @@ export function jobRoutes(app: ZodApp, { ctx, jobs }: RouteDeps): void {
           const body = request.body;
           const result = await jobs.submit(
             request.params.stage,
-            { epId: body.ep_id, runId: body.run_id, ...toJobRequest(body) },
+            {
+              epId: body.ep_id,
+              runId: body.run_id,
+              ...toJobRequest(body),
+              requestedBy: request.user?.name ?? null,
+            },
             { signal },
           );
           return reply.code(result.execution_mode === 'redis' ? 202 : 200).send(result);

@@ -70,7 +70,7 @@ export function stageRoutes(app: ZodApp, { ctx, jobs }: RouteDeps): void {
         const { ep_id: epId, stage } = request.params;
         const result = await jobs.resume(
           stage,
-          { epId, ...toJobRequest(request.body ?? {}) },
+          { epId, ...toJobRequest(request.body ?? {}), requestedBy: request.user?.name ?? null },
           signal,
         );
         return reply.code(result.execution_mode === 'redis' ? 202 : 200).send(result);
