@@ -4,6 +4,8 @@
  * policy, and `GET /config` hides the Redis password and the session secret.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { redactConfig } from '../../src/api/security/redact.ts';
+import { loadConfig } from '../../src/config/index.ts';
 import { makeTempDir, removeTempDir } from '../helpers/temp-dir.ts';
 import { apiOf, multipart, type App } from './security-world.ts';
 
@@ -97,5 +99,14 @@ describe('browser safety', () => {
     expect(res.json<{ jobs: { redis_url: string } }>().jobs.redis_url).toBe(
       'redis://worker:[redacted]@127.0.0.1:6399/0',
     );
+  });
+
+  it('redacts the password of the PostgreSQL URL in the config it serves', () => {
+    const config = loadConfig(
+      { database: { url: 'postgres://sa:db-pa55@db.example:5432/sa' } },
+      {},
+    );
+    expect(redactConfig(config).database.url).toBe('postgres://sa:[redacted]@db.example:5432/sa');
+    expect(JSON.stringify(redactConfig(config))).not.toContain('db-pa55');
   });
 });

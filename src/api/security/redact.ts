@@ -1,6 +1,6 @@
 /**
- * @module The config as `GET /config` serves it: secrets redacted (the session secret; the password of every URL,
- * e.g. `REDIS_URL`'s).
+ * @module The config as `GET /config` serves it: secrets redacted (the session secret; the password of every URL:
+ * `REDIS_URL`'s and `SCREENALYTICS_DATABASE_URL`'s).
  */
 import type { Config } from '../../config/index.ts';
 
@@ -32,6 +32,10 @@ export function redactUrl(url: string): string {
 export function redactConfig(config: Config): Config {
   return {
     ...config,
+    database: {
+      ...config.database,
+      ...(config.database.url === undefined ? {} : { url: redactUrl(config.database.url) }),
+    },
     jobs: { ...config.jobs, redis_url: redactUrl(config.jobs.redis_url) },
     api: {
       ...config.api,
