@@ -21,8 +21,8 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { Redis } from 'ioredis';
 import { resolveMediaTool } from '../src/media/index.ts';
+import { removeQueueKeys } from '../test/helpers/redis.ts';
 import { waitReady, WorkerHosts } from '../test/hosts/cluster.ts';
 import { hostLabSupport } from '../test/hosts/netns.ts';
 import { serviceSupport } from '../test/hosts/services.ts';
@@ -251,15 +251,7 @@ export async function runSeasonBench(): Promise<void> {
       if (!('error' in (results[name] ?? {}))) {
         rmSync(dataDir, { recursive: true, force: true });
       }
-      const redis = new Redis(redisUrl);
-      try {
-        const keys = await redis.keys(`${prefix}:*`);
-        if (keys.length > 0) {
-          await redis.del(...keys);
-        }
-      } finally {
-        redis.disconnect();
-      }
+      await removeQueueKeys(prefix, redisUrl);
     }
   }
   const perHour = (name: string): number | null => {

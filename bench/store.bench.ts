@@ -41,8 +41,8 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
 import autocannon from 'autocannon';
-import { Redis } from 'ioredis';
 import { waitReady } from '../test/hosts/cluster.ts';
+import { removeQueueKeys } from '../test/helpers/redis.ts';
 import { http } from '../test/jobs/harness.ts';
 import { sampleTree } from './timed-child.ts';
 
@@ -377,19 +377,6 @@ async function stop(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-/** Deletes every Redis key under `{prefix}:`. */
-async function removeQueueKeys(redisUrl: string, prefix: string): Promise<void> {
-  const redis = new Redis(redisUrl);
-  try {
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length > 0) {
-      await redis.del(...keys);
-    }
-  } finally {
-    redis.disconnect();
-  }
-}
-
 /** Runs one SQL command with `psql` on the admin database. */
 function psql(command: string): void {
   execFileSync('psql', [PG_ADMIN_URL, '-v', 'ON_ERROR_STOP=1', '-q', '-c', command], {
@@ -515,7 +502,7 @@ async function measureEngine(makeEngine: () => Engine, opts: Options, redisUrl: 
     if (api) {
       await stop(api.child);
     }
-    await removeQueueKeys(redisUrl, prefix);
+    await removeQueueKeys(prefix, redisUrl);
     rmSync(dataDir, { recursive: true, force: true });
     engine.drop();
   }

@@ -2,11 +2,15 @@
 import { Redis } from 'ioredis';
 
 /**
- * Deletes every Redis key under `{prefix}:` on the local Redis (127.0.0.1:6379).
+ * Deletes every Redis key under `{prefix}:`.
  * @param prefix - the test's BullMQ key prefix, e.g. `test-<uuid>`
+ * @param redisUrl - the Redis (default: the local one, 127.0.0.1:6379)
  */
-export async function removeQueueKeys(prefix: string): Promise<void> {
-  const redis = new Redis();
+export async function removeQueueKeys(
+  prefix: string,
+  redisUrl = 'redis://127.0.0.1:6379',
+): Promise<void> {
+  const redis = new Redis(redisUrl);
   try {
     const keys = await redis.keys(`${prefix}:*`);
     if (keys.length > 0) {
